@@ -1,0 +1,1 @@
+"""Shuniu (枢纽): the joint work platform of a district's mass organisations."""

@@ -1,0 +1,103 @@
+"""Browser tests: Playwright driving Debian's chromium (/usr/bin/chromium) against pytest-django's
+live server. Skipped with a clear reason when no chromium is installed (.ci/run installs it)."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.world import PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls in test set-up are still
+# plain synchronous code, so Django's async-safety guard must be told so.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("SHUNIU_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.skip(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(
+        viewport=PHONE, locale="zh-CN", base_url=live_server.url, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in():
+    """sign_in(page, user): the real sign-in form; users with a TOTP device enter a computed code."""
+
+    def do(page, user, password=PASSWORD):
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", password)
+        page.click("#main form button[type=submit]")
+        page.wait_for_load_state("domcontentloaded")
+        if "/two-factor/" in page.url:
+            from django_otp.oath import TOTP
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user).order_by("-id").first()
+            page.fill("input[name=token]", f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}")
+            page.click("#main form button[type=submit]")
+            page.wait_for_load_state("domcontentloaded")
+
+    return do
+
+
+@pytest.fixture
+def axe():
+    """axe(page) runs axe-core (served from our static files) and returns serious/critical violations."""
+
+    def run(page):
+        # Loaded from our own static files: the strict CSP allows same-origin scripts only.
+        page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return run

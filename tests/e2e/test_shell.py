@@ -1,0 +1,37 @@
+"""The staff shell in a real browser: sign-in, the role's home, the language switch, phone layout."""
+
+import pytest
+
+
+@pytest.mark.django_db(transaction=True)
+def test_caseworker_signs_in_sees_home_and_switches_to_english(page, world, sign_in, axe):
+    sign_in(page, world.caseworker)
+    assert page.url.endswith("/home/")
+    assert page.locator("h1").inner_text().endswith("您好")
+    assert axe(page) == []
+    page.click("button[name=language][value=en]")
+    page.wait_for_load_state("domcontentloaded")
+    assert page.locator("h1").inner_text().startswith("Good day")
+    assert page.get_by_role("link", name="Inbox").first.is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_coordinator_sets_up_two_factor_in_the_browser(page, world, sign_in):
+    sign_in(page, world.coordinator)
+    assert page.url.endswith("/home/")
+    assert "联席办" in page.content() or "周协调" in page.content()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_phone_layout_has_a_menu_button(phone_page, world, sign_in):
+    sign_in(phone_page, world.caseworker)
+    toggler = phone_page.locator(".navbar-toggler")
+    assert toggler.is_visible()
+    toggler.click()
+    assert phone_page.get_by_role("link", name="消息").first.is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_login_page_is_accessible(page, axe):
+    page.goto("/accounts/login/")
+    assert axe(page) == []
