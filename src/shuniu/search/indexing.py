@@ -1,0 +1,94 @@
+"""Writing the index: `index_object(obj)` (re)indexes one record, `remove_object(obj)` drops it,
+`reindex(model)` rebuilds one model. Call them after commit (or from a task): indexing is
+idempotent, the old entries of a record are replaced in one transaction."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from shuniu.search import registry
+from shuniu.search.backends import get_backend
+from shuniu.search.models import SearchEntry
+from shuniu.search.registry import Audience, Chunk
+from shuniu.search.tokenizer import index_text
+
+CHUNK_CHARS = 3000  # keeps PostgreSQL tsvector positions (max 16383) well inside the limit
+EXTRA_CHARS = 400  # summary/tags repeated on every chunk so a title/summary word AND a body word match
+MAX_CHUNKS = 2000  # a 500-page document at ~4 chunks a page; text beyond is not searchable
+
+
+def _chunks(body) -> list[Chunk]:
+    pieces = [Chunk(body, 0)] if isinstance(body, str) else list(body)
+    chunks: list[Chunk] = []
+    for piece in pieces:
+        text = (piece.text or "").strip()
+        while text:
+            if len(text) <= CHUNK_CHARS:
+                chunks.append(Chunk(text, piece.page))
+                break
+            cut = max(text.rfind("\n", 0, CHUNK_CHARS), text.rfind("。", 0, CHUNK_CHARS))
+            cut = cut + 1 if cut > CHUNK_CHARS // 2 else CHUNK_CHARS
+            chunks.append(Chunk(text[:cut], piece.page))
+            text = text[cut:].strip()
+    return chunks[:MAX_CHUNKS] or [Chunk("", 0)]
+
+
+def _object_key(obj):
+    return ContentType.objects.get_for_model(type(obj)), obj.pk
+
+
+def remove_object(obj) -> int:
+    content_type, pk = _object_key(obj)
+    deleted, _ = SearchEntry.objects.filter(content_type=content_type, object_id=pk).delete()
+    return deleted
+
+
+def index_object(obj) -> int:
+    """Replace the index entries of `obj`; returns how many chunks were written (0: not indexed)."""
+    searchable = registry.get(type(obj))
+    if searchable is None:
+        raise LookupError(f"{type(obj).__name__} is not registered with shuniu.search")
+    content_type, pk = _object_key(obj)
+    with transaction.atomic():
+        SearchEntry.objects.filter(content_type=content_type, object_id=pk).delete()
+        if not searchable.should_index(obj):
+            return 0
+        audience = searchable.audience(obj)
+        if audience not in Audience.ALL:
+            raise ValueError(f"unknown audience {audience!r}")
+        title = str(searchable.title(obj) or "")[:300]
+        extra = str(searchable.extra(obj) or "")[:EXTRA_CHARS]  # noqa: S610 - our callback, not QuerySet.extra
+        common = {
+            "content_type": content_type,
+            "object_id": pk,
+            "organization_id": searchable.organization_id(obj),
+            "audience": audience,
+            "category": str(searchable.category(obj) or "")[:64],
+            "kind": str(searchable.kind(obj) or "")[:32],
+            "date": searchable.date(obj),
+            "title": title,
+            "url": str(searchable.url(obj))[:300],
+        }
+        chunks = _chunks(searchable.body(obj))
+        entries = SearchEntry.objects.bulk_create(
+            [
+                SearchEntry(chunk=number, page=chunk.page, text=chunk.text, **common)
+                for number, chunk in enumerate(chunks)
+            ]
+        )
+        title_tokens, extra_tokens = index_text(title), index_text(extra)
+        get_backend().add([(entry.pk, title_tokens, extra_tokens, index_text(entry.text)) for entry in entries])
+    return len(entries)
+
+
+def reindex(model, batch_size: int = 200) -> int:
+    """Rebuild the index of every record of a registered model; returns the number of records."""
+    count = 0
+    last = 0
+    while True:
+        batch = list(model._default_manager.filter(pk__gt=last).order_by("pk")[:batch_size])
+        if not batch:
+            return count
+        for obj in batch:
+            index_object(obj)
+            count += 1
+        last = batch[-1].pk

@@ -1,0 +1,169 @@
+"""The search interface: tokenizer, both index backends (whichever database runs the tests),
+permission filtering, snippets and page numbers. A registered stand-in model (Organization)
+keeps these tests independent of the apps that register real models."""
+
+import pytest
+from django.db import connection
+
+from shuniu.core.models import Organization
+from shuniu.search import registry
+from shuniu.search.indexing import index_object, remove_object
+from shuniu.search.models import SearchEntry
+from shuniu.search.query import search
+from shuniu.search.registry import Audience, Chunk, Searchable
+from shuniu.search.tokenizer import gram_tokens, parse_query, word_tokens
+
+BODY = {}
+AUDIENCE = {}
+
+
+@pytest.fixture
+def searchable_orgs():
+    """Register Organization with its body text and audience taken from the dicts above."""
+    previous = registry.get(Organization)
+    registry.register(
+        Searchable(
+            model=Organization,
+            title=lambda org: org.name,
+            url=lambda org: f"/org/{org.pk}/",
+            body=lambda org: BODY.get(org.pk, ""),
+            extra=lambda org: org.short_name,
+            organization_id=lambda org: org.pk,
+            audience=lambda org: AUDIENCE.get(org.pk, Audience.ORGANIZATION),
+            visible=lambda user: Organization.objects.all(),
+        )
+    )
+    yield
+    BODY.clear()
+    AUDIENCE.clear()
+    registry._registry.pop("core.organization", None)
+    if previous:
+        registry.register(previous)
+
+
+def test_domain_words_are_single_tokens():
+    words = word_tokens("区妇联与团区委建立联席会议制度，开展春蕾计划和金秋助学")
+    for word in ["妇联", "团区委", "联席会议制度", "春蕾计划", "金秋助学"]:
+        assert word in words
+    assert "联席会议" in word_tokens("召开联席会议")
+
+
+def test_grams_cover_every_character_and_pair():
+    assert gram_tokens("联席会议") == ["联席", "席会", "会议", "议"]
+    assert gram_tokens("妇") == ["妇"]
+
+
+def test_parse_query_kinds():
+    terms = parse_query("联 妇联 联席会议制度 12338")
+    assert [(t.text, t.kind) for t in terms] == [
+        ("联", "prefix"),
+        ("妇联", "token"),
+        ("联席会议制度", "phrase"),
+        ("12338", "prefix"),
+    ]
+    assert terms[2].parts == ("联席", "席会", "会议", "议制", "制度")
+
+
+def test_search_finds_phrase_with_snippet_and_page(world, caseworker, searchable_orgs):
+    BODY[world.org_a.pk] = [
+        Chunk("第一页讲妇女儿童权益。", 1),
+        Chunk("各群团组织要建立联席会议制度，定期召开会议。", 2),
+    ]
+    index_object(world.org_a)
+
+    page = search(caseworker, "联席会议制度")
+
+    assert [(hit.object_id, hit.page) for hit in page.hits] == [(world.org_a.pk, 2)]
+    assert "<mark>联席会议制度</mark>" in page.hits[0].snippet
+
+
+@pytest.mark.parametrize("query", ["席", "群团", "定期召开", "召开 群团"])
+def test_one_and_two_character_and_multi_term_queries_match(world, caseworker, searchable_orgs, query):
+    BODY[world.org_a.pk] = "各群团组织要建立联席会议制度，定期召开会议。"
+    index_object(world.org_a)
+    assert [hit.object_id for hit in search(caseworker, query).hits] == [world.org_a.pk]
+
+
+def test_query_not_in_text_finds_nothing(world, caseworker, searchable_orgs):
+    BODY[world.org_a.pk] = "各群团组织要建立联席会议制度。"
+    index_object(world.org_a)
+    assert search(caseworker, "制度联席").hits == []
+    assert search(caseworker, "联席 工资").hits == []
+
+
+def test_title_and_body_terms_combine(world, caseworker, searchable_orgs):
+    BODY[world.org_a.pk] = "定期召开会议。"
+    index_object(world.org_a)
+    assert [hit.object_id for hit in search(caseworker, "妇女联合会 召开").hits] == [world.org_a.pk]
+
+
+def test_organization_audience_hides_entries_from_other_organisations(
+    world, caseworker, outsider, coordinator, searchable_orgs
+):
+    BODY[world.org_a.pk] = "内部材料：联席会议纪要"
+    index_object(world.org_a)
+    assert search(outsider, "联席会议").hits == []
+    assert search(None, "联席会议").hits == []
+    assert len(search(caseworker, "联席会议").hits) == 1
+    assert len(search(coordinator, "联席会议").hits) == 1
+
+
+def test_public_audience_reaches_anonymous_visitors(world, outsider, searchable_orgs):
+    BODY[world.org_a.pk] = "公开材料：联席会议纪要"
+    AUDIENCE[world.org_a.pk] = Audience.PUBLIC
+    index_object(world.org_a)
+    assert [hit.object_id for hit in search(None, "纪要").hits] == [world.org_a.pk]
+    assert [hit.object_id for hit in search(outsider, "纪要").hits] == [world.org_a.pk]
+
+
+def test_visible_callback_is_a_second_gate(world, outsider, searchable_orgs):
+    BODY[world.org_a.pk] = "公开材料：联席会议纪要"
+    AUDIENCE[world.org_a.pk] = Audience.STAFF
+    index_object(world.org_a)
+    registry.get(Organization).visible = lambda user: Organization.objects.none()
+    assert search(outsider, "纪要").hits == []
+
+
+def test_reindex_replaces_and_remove_drops(world, caseworker, searchable_orgs):
+    BODY[world.org_a.pk] = "旧的内容：希望工程"
+    index_object(world.org_a)
+    BODY[world.org_a.pk] = "新的内容：春蕾计划"
+    index_object(world.org_a)
+    assert search(caseworker, "希望工程").hits == []
+    assert len(search(caseworker, "春蕾计划").hits) == 1
+    remove_object(world.org_a)
+    assert SearchEntry.objects.count() == 0
+    assert search(caseworker, "春蕾计划").hits == []
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_fts")
+            assert cursor.fetchone()[0] == 0
+
+
+def test_long_text_is_chunked_and_page_kept(world, caseworker, searchable_orgs):
+    filler = "会议精神需要认真学习贯彻落实。" * 400
+    BODY[world.org_a.pk] = [Chunk(filler, 1), Chunk(filler + "关键词在这里：特殊教育工程。", 7)]
+    assert index_object(world.org_a) > 2
+    hits = search(caseworker, "特殊教育工程").hits
+    assert [(hit.object_id, hit.page) for hit in hits] == [(world.org_a.pk, 7)]
+
+
+def test_paging_with_start(world, caseworker, searchable_orgs):
+    AUDIENCE[world.org_a.pk] = AUDIENCE[world.org_b.pk] = AUDIENCE[world.joint_office.pk] = Audience.STAFF
+    for org in (world.org_a, world.org_b, world.joint_office):
+        BODY[org.pk] = "志愿服务"
+        index_object(org)
+    first = search(caseworker, "志愿服务", limit=2)
+    assert len(first.hits) == 2 and first.next_start == 2
+    second = search(caseworker, "志愿服务", limit=2, start=first.next_start)
+    assert len(second.hits) == 1 and second.next_start is None
+    ids = {hit.object_id for hit in first.hits + second.hits}
+    assert ids == {world.org_a.pk, world.org_b.pk, world.joint_office.pk}
+
+
+def test_snippet_escapes_html(world, caseworker, searchable_orgs):
+    BODY[world.org_a.pk] = "<script>alert(1)</script> 维权热线"
+    index_object(world.org_a)
+    snippet = search(caseworker, "维权").hits[0].snippet
+    assert "<script>" not in snippet
+    assert "&lt;script&gt;" in snippet
