@@ -10,7 +10,6 @@ PORT ?= 8000
 .PHONY: run test test-postgres test-e2e setup serve migrate demo lint format messages bench clean
 
 run: setup migrate demo
-	@$(PY) -m shuniu seed_demo --logins-only
 	$(PY) -m shuniu serve --host $(HOST) --port $(PORT)
 
 test: setup

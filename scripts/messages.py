@@ -47,6 +47,7 @@ def make(directory: Path, ignore: list[str]) -> None:
         "-l",
         "en",
         "--no-obsolete",
+        "--no-fuzzy-matching",
         "--ignore=migrations",
         "--ignore=static",
         *[f"--ignore={name}" for name in ignore],

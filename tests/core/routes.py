@@ -36,3 +36,32 @@ ROUTES = [
     Route("core:health", expect=PUBLIC),
     Route("portal:home", expect=PUBLIC),
 ]
+
+ACCOUNT_ADMINS = {"caseworker": 403, "colleague": 403, "outsider": 403, "coordinator": 200, "anonymous": 302}
+
+
+def _account_kwargs(world):
+    return {"pk": world.colleague.pk}
+
+
+def _membership_kwargs(world):
+    return {"pk": world.colleague.pk, "membership_pk": world.colleague.memberships.get().pk}
+
+
+ROUTES += [
+    Route("core:users", expect=ACCOUNT_ADMINS),
+    Route("core:user_create", expect=ACCOUNT_ADMINS),
+    Route("core:user_detail", kwargs=_account_kwargs, expect=ACCOUNT_ADMINS),
+    Route(
+        "core:user_action",
+        method="post",
+        kwargs=lambda w: {"pk": w.colleague.pk, "action": "deactivate"},
+        expect={"caseworker": 403, "colleague": 403, "outsider": 403, "coordinator": 302, "anonymous": 302},
+    ),
+    Route(
+        "core:membership_end",
+        method="post",
+        kwargs=_membership_kwargs,
+        expect={"caseworker": 403, "colleague": 403, "outsider": 403, "coordinator": 302, "anonymous": 302},
+    ),
+]

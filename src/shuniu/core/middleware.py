@@ -11,7 +11,16 @@ from shuniu.core import request_context
 from shuniu.core.scoping import get_scope
 
 LAST_SEEN_KEY = "shuniu_last_seen"
-OPEN_PREFIXES = ("/static/", "/i18n/", "/accounts/", "/portal/", "/api/", "/favicon")
+OPEN_PREFIXES = (
+    "/static/",
+    "/i18n/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/two-factor/",
+    "/portal/",
+    "/api/",
+    "/favicon",
+)
 
 
 def client_ip(request) -> str | None:

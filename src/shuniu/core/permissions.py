@@ -43,6 +43,7 @@ PERMISSIONS: dict[str, str] = {
     "calendar:manage": _("Manage working-day overrides"),
     "organization:manage": _("Manage organisations and memberships"),
     "user:manage": _("Manage user accounts"),
+    "account:view": _("See the accounts one may administer"),
 }
 
 STAFF = ["core:home", "core:inbox"]
@@ -50,11 +51,17 @@ ROLE_GRANTS: dict[str, list[str]] = {
     Role.HOTLINE_OPERATOR: [*STAFF],
     Role.CASEWORKER: [*STAFF, "personal_data:reveal"],
     Role.SUPERVISOR: [*STAFF, "personal_data:reveal"],
-    Role.ORG_ADMIN: [*STAFF, "personal_data:reveal", "organization:manage"],
-    Role.DISTRICT_COORDINATOR: [*STAFF, "personal_data:reveal", "calendar:manage", "organization:manage"],
+    Role.ORG_ADMIN: [*STAFF, "personal_data:reveal", "organization:manage", "account:view"],
+    Role.DISTRICT_COORDINATOR: [
+        *STAFF,
+        "personal_data:reveal",
+        "calendar:manage",
+        "organization:manage",
+        "account:view",
+    ],
     Role.AUDITOR: [*STAFF, "audit:view", "audit:verify"],
-    Role.SYSTEM_ADMIN: [*STAFF, "user:manage", "calendar:manage"],
-    Role.SECURITY_ADMIN: [*STAFF, "user:manage", "audit:verify"],
+    Role.SYSTEM_ADMIN: [*STAFF, "user:manage", "calendar:manage", "account:view"],
+    Role.SECURITY_ADMIN: [*STAFF, "user:manage", "audit:verify", "account:view"],
 }
 
 

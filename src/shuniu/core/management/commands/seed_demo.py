@@ -20,6 +20,7 @@ class Command(BaseCommand):
         if is_seeded():
             if options["if_empty"]:
                 self.stdout.write("Demo data already loaded; keeping the existing data.")
+                print_logins(self.stdout)
                 return
             raise CommandError("The database already has the demo district; use a fresh database to seed again.")
         self.stdout.write("Loading the demo district (one transaction)…")
