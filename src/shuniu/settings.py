@@ -19,6 +19,7 @@ REPO_DIR = PACKAGE_DIR.parent.parent
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production-0123456789"  # noqa: S105
 # A Fernet key (32 bytes, url-safe base64). Public on purpose: only for development and tests.
 DEVELOPMENT_DATA_KEY = "c2h1bml1LWRldmVsb3BtZW50LWRhdGEta2V5LTAwMDA="
+DEVELOPMENT_INDEX_KEY = "development-only-blind-index-key-0123456789"
 
 try:
     # Under pytest the default is the test environment (settings are read before any conftest runs).
@@ -30,6 +31,9 @@ try:
     VAR_DIR = Path(env_str("SHUNIU_VAR_DIR", str(REPO_DIR / "var"))).resolve()
     SECRET_KEY = env_str("SHUNIU_SECRET_KEY", "" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
     DATA_KEYS = env_list("SHUNIU_DATA_KEY", [] if PRODUCTION else [DEVELOPMENT_DATA_KEY])
+    # The blind-index key is separate from the data keys so that rotating the data key never
+    # changes the index values (lookups keep working while rows are re-encrypted).
+    INDEX_KEY = env_str("SHUNIU_INDEX_KEY", "" if PRODUCTION else DEVELOPMENT_INDEX_KEY)
     ALLOWED_HOSTS = env_list("SHUNIU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
     CSRF_TRUSTED_ORIGINS = env_list("SHUNIU_CSRF_TRUSTED_ORIGINS", [])
     DATABASE_URL = env_str("SHUNIU_DATABASE_URL", f"sqlite:///{VAR_DIR / 'shuniu.sqlite3'}")
@@ -55,6 +59,8 @@ if PRODUCTION:
         raise ImproperlyConfigured("SHUNIU_SECRET_KEY must be set to a private value of at least 40 characters")
     if not DATA_KEYS or DEVELOPMENT_DATA_KEY in DATA_KEYS:
         raise ImproperlyConfigured("SHUNIU_DATA_KEY must be set to a private key (make keys: shuniu generate-data-key)")
+    if INDEX_KEY == DEVELOPMENT_INDEX_KEY or len(INDEX_KEY) < 32:
+        raise ImproperlyConfigured("SHUNIU_INDEX_KEY must be set to a private value of at least 32 characters")
     if DEBUG:
         raise ImproperlyConfigured("SHUNIU_DEBUG must be off in production")
 

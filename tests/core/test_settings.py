@@ -53,7 +53,12 @@ def test_production_starts_with_real_secrets():
     from cryptography.fernet import Fernet
 
     result = _start(
-        {"SHUNIU_ENV": "production", "SHUNIU_SECRET_KEY": "s" * 50, "SHUNIU_DATA_KEY": Fernet.generate_key().decode()}
+        {
+            "SHUNIU_ENV": "production",
+            "SHUNIU_SECRET_KEY": "s" * 50,
+            "SHUNIU_DATA_KEY": Fernet.generate_key().decode(),
+            "SHUNIU_INDEX_KEY": "i" * 40,
+        }
     )
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout

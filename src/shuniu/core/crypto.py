@@ -2,11 +2,11 @@
 
 Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256) under the keys in SHUNIU_DATA_KEY
 (comma-separated, newest first; older keys still decrypt, which is what lets `rotate-data-key`
-re-encrypt without downtime). Exact lookup uses HMAC-SHA256 of the normalised value under a key
-derived from the newest data key, so the database never holds a plaintext to search.
+re-encrypt without downtime). Exact lookup uses HMAC-SHA256 of the normalised value under
+SHUNIU_INDEX_KEY, a separate key that data-key rotation leaves alone, so the database never
+holds a plaintext to search and lookups keep working during a rotation.
 """
 
-import base64
 import hashlib
 import hmac
 from functools import lru_cache
@@ -38,8 +38,8 @@ def fernet() -> MultiFernet:
 
 
 @lru_cache(maxsize=4)
-def _index_key(primary: str) -> bytes:
-    return hashlib.sha256(b"shuniu-blind-index:" + base64.urlsafe_b64decode(primary.encode())).digest()
+def _index_key(secret: str) -> bytes:
+    return hashlib.sha256(b"shuniu-blind-index:" + secret.encode()).digest()
 
 
 def encrypt(plaintext: str) -> str:
@@ -62,7 +62,7 @@ def rotate(token: str) -> str:
 
 def blind_index(normalized: str, purpose: str) -> str:
     """HMAC of a normalised value. `purpose` separates the index spaces (ID numbers, phones)."""
-    key = _index_key(settings.DATA_KEYS[0])
+    key = _index_key(settings.INDEX_KEY)
     return hmac.new(key, f"{purpose}:{normalized}".encode(), hashlib.sha256).hexdigest()
 
 
