@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shuniu.core.fields import BlindIndexField, EncryptedTextField
@@ -12,8 +14,37 @@ class Gender(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class NameKeyField(models.CharField):
+    """The folded pinyin of `name`, filled on every save and bulk_create (blocking key for matching)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 120)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key in ("max_length", "blank", "default", "editable", "db_index"):
+            kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        from shuniu.people.matching import name_key
+
+        value = name_key(model_instance.name or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class PersonQuerySet(ScopedQuerySet):
     view_permission = "people:view"
+
+    def current(self):
+        """People not merged into another record (the registry as users know it)."""
+        return self.filter(merged_into__isnull=True)
 
     def visible_to(self, user):
         """A person's details are visible to the organisations serving them (with branches) and to
@@ -70,6 +101,23 @@ class Person(models.Model):
         Household, models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("household")
     )
     relation_to_head = models.CharField(_("relation to household head"), max_length=20, blank=True)
+    name_key = NameKeyField()
+    id_fragment_index = BlindIndexField(
+        source="id_number", normalizer="shuniu.people.matching.id_without_birth", purpose="id_fragment"
+    )
+    address_index = BlindIndexField(
+        source="address", normalizer="shuniu.people.matching.normalize_address", purpose="address"
+    )
+    merged_into = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="merged_from", verbose_name=_("merged into")
+    )
+    anonymized_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    sharing_withdrawn_at = models.DateTimeField(
+        _("sharing consent withdrawn at"),
+        null=True,
+        blank=True,
+        help_text=_("While set, the record is not shared with organisations that do not already serve the person."),
+    )
     created_by_org = models.ForeignKey(
         Organization, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("registered by")
     )
@@ -81,10 +129,42 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["name"], name="people_person_name")]
+        indexes = [
+            models.Index(fields=["name"], name="people_person_name"),
+            models.Index(fields=["birth_date"], name="people_person_birth"),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def age(self) -> int | None:
+        if self.birth_date is None:
+            return None
+        today = timezone.localdate()
+        return (
+            today.year
+            - self.birth_date.year
+            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        )
+
+    @property
+    def is_minor_under_14(self) -> bool:
+        """PIPL art. 31: personal information of a child under 14 needs a guardian's consent."""
+        return self.age is not None and self.age < 14
+
+    def to_record(self):
+        from shuniu.people.matching import Record
+
+        return Record(
+            key=self.pk,
+            name=self.name,
+            id_number=self.id_number,
+            birth_date=self.birth_date,
+            gender=self.gender,
+            phone=self.phone,
+            address=self.address,
+        )
 
 
 class Serving(models.Model):
@@ -133,3 +213,200 @@ class PersonTag(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.get_tag_display()}"
+
+
+class ConsentPurpose(models.TextChoices):
+    SERVICE = "service", _("Processing for services and assistance")
+    SHARING = "sharing", _("Sharing with other organisations on the platform")
+    SENSITIVE = "sensitive", _("Processing of sensitive personal information")
+
+
+class ConsentChannel(models.TextChoices):
+    PAPER = "paper", _("Signed paper form")
+    IN_PERSON = "in_person", _("In person, recorded by staff")
+    PHONE = "phone", _("By telephone")
+    ONLINE = "online", _("Online")
+
+
+class ConsentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Consent(models.Model):
+    """A person's consent (PIPL) for one purpose, given to one organisation; withdrawal is recorded,
+    never deleted. A child under 14 consents through a guardian."""
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="consents")
+    organization = models.ForeignKey(Organization, models.PROTECT, related_name="+", verbose_name=_("organisation"))
+    purpose = models.CharField(_("purpose"), max_length=16, choices=ConsentPurpose.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=ConsentChannel.choices)
+    given_on = models.DateField(_("date given"))
+    guardian_name = models.CharField(_("guardian's name"), max_length=60, blank=True)
+    guardian_relation = models.CharField(_("guardian's relation"), max_length=20, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["person", "purpose"], name="people_consent_purpose")]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_purpose_display()}"
+
+
+class MatchLevel(models.TextChoices):
+    LIKELY = "likely", _("Likely the same person")
+    POSSIBLE = "possible", _("Possibly the same person")
+
+
+class MatchStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for review")
+    MERGED = "merged", _("Merged")
+    DISTINCT = "distinct", _("Different people")
+
+
+class MatchCandidateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Pairs whose two records the user may both see: comparing needs both sides' details."""
+        visible = Person.objects.visible_to(user)
+        return self.filter(person_low__in=visible.values("pk"), person_high__in=visible.values("pk"))
+
+
+class MatchCandidate(models.Model):
+    """A pair of records that may be one person, found by blocking and scoring; never merged
+    automatically. A pair marked distinct is kept so that it is never proposed again."""
+
+    person_low = models.ForeignKey(Person, models.CASCADE, related_name="+")
+    person_high = models.ForeignKey(Person, models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    level = models.CharField(_("level"), max_length=10, choices=MatchLevel.choices)
+    fields = models.JSONField(_("field scores"), default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=MatchStatus.choices, default=MatchStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MatchCandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("match candidate")
+        verbose_name_plural = _("match candidates")
+        constraints = [
+            models.UniqueConstraint(fields=["person_low", "person_high"], name="people_match_pair_unique"),
+            models.CheckConstraint(
+                condition=models.Q(person_low__lt=models.F("person_high")), name="people_match_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-score"], name="people_match_queue")]
+
+    def __str__(self):
+        return f"{self.person_low_id} ~ {self.person_high_id} ({self.score:.2f})"
+
+
+class MergeRecord(models.Model):
+    """One merge: what each record held before (encrypted JSON), which field came from which side,
+    and which rows of other tables were re-pointed, so the merge can be undone exactly."""
+
+    survivor = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(MatchCandidate, models.SET_NULL, null=True, blank=True, related_name="+")
+    choices = models.JSONField(default=dict)
+    snapshot = EncryptedTextField(default="")
+    moved = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+
+    def __str__(self):
+        return f"{self.merged_id} → {self.survivor_id}"
+
+
+class ImportMapping(models.Model):
+    """The column mapping an organisation chose last time, by header text (remembered per organisation)."""
+
+    organization = models.OneToOneField(Organization, models.CASCADE, related_name="+")
+    columns = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return str(self.organization)
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded, waiting for the column mapping")
+    ANALYSING = "analysing", _("Checking rows")
+    READY = "ready", _("Checked, waiting for confirmation")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    view_permission = "people:import"
+
+
+class ImportJob(models.Model):
+    """One uploaded list of people: mapping, row checks, then one all-or-nothing import."""
+
+    organization = models.ForeignKey(Organization, models.PROTECT, related_name="+", verbose_name=_("organisation"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="people/imports/%Y/%m/", max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    sheet_title = models.CharField(max_length=200, blank=True)
+    header_row = models.PositiveIntegerField(default=1)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    warning_rows = models.PositiveIntegerField(default=0)
+    rejected_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    linked_count = models.PositiveIntegerField(default=0)
+    error_message = models.TextField(blank=True)
+    report_file = models.FileField(upload_to="people/reports/%Y/%m/", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return self.original_name
+
+
+class RowStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    WARNING = "warning", _("Valid, with a warning")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ImportRow(models.Model):
+    """One data row of an uploaded file: its values (encrypted JSON) and problems."""
+
+    job = models.ForeignKey(ImportJob, models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField()
+    values = EncryptedTextField(default="")
+    problems = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=RowStatus.choices)
+    person = models.ForeignKey(Person, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["job", "status", "row_number"], name="people_importrow_job")]
+
+    def __str__(self):
+        return f"{self.job_id}#{self.row_number}"

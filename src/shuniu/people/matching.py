@@ -1,0 +1,233 @@
+"""Identity resolution: normalisation, blocking keys and weighted field similarity.
+
+Pure functions on plain `Record`s, so the registry (through the ORM) and the benchmark (in memory,
+at a million records) score pairs with exactly the same code.
+
+Names are compared by characters (after traditional → simplified conversion) and by pinyin with
+the usual dialect confusions folded (zh/z, ch/c, sh/s, eng/en, ing/in, ang/an, l/n), so 张伟/张玮,
+張偉/张伟 and 刘/柳 score as near. Digits tolerate one transposition or one wrong digit. A field
+missing on either side carries no weight: it neither helps nor hurts.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import zhconv
+import zhconv.zhconv as _zhconv_module
+from pypinyin import Style, lazy_pinyin
+from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
+from rapidfuzz.fuzz import token_set_ratio
+
+# zhconv's default loader leaves its dictionary file open (a ResourceWarning); give it the path, so
+# it reads the file with a context manager.
+_zhconv_module.loaddict(str(Path(_zhconv_module.__file__).with_name("zhcdict.json")))
+
+LIKELY = 0.85
+POSSIBLE = 0.68
+
+WEIGHTS = {"name": 0.30, "id_number": 0.30, "birth_date": 0.12, "phone": 0.13, "address": 0.10, "gender": 0.05}
+
+_NAME_NOISE = re.compile(r"[\s\u3000·•．.\-_()（）]")
+_ADDRESS_NOISE = re.compile(r"[\s\u3000,，。.、#\-—_()（）]")
+_FOLD = [("zh", "z"), ("ch", "c"), ("sh", "s"), ("eng", "en"), ("ing", "in"), ("ang", "an"), ("l", "n")]
+
+
+@lru_cache(maxsize=200_000)
+def normalize_name(name: str) -> str:
+    """Simplified characters without spaces or separators: '張 偉' → '张伟'."""
+    return zhconv.convert(_NAME_NOISE.sub("", name or ""), "zh-cn")
+
+
+@lru_cache(maxsize=200_000)
+def name_pinyin(name: str) -> str:
+    """Pinyin syllables (no tones) joined by spaces, with dialect confusions folded: 刘 and 柳 → 'niu'."""
+    syllables = []
+    for syllable in lazy_pinyin(normalize_name(name), style=Style.NORMAL, errors="default"):
+        syllable = syllable.lower().replace("ü", "v")
+        for source, target in _FOLD:
+            if syllable.startswith(source) and source in ("zh", "ch", "sh", "l"):
+                syllable = target + syllable[len(source) :]
+            elif syllable.endswith(source) and source in ("eng", "ing", "ang"):
+                syllable = syllable[: -len(source)] + target
+        syllables.append(syllable)
+    return " ".join(syllables)
+
+
+def name_key(name: str) -> str:
+    """The blocking key stored on every person (folded pinyin, no spaces)."""
+    return name_pinyin(name).replace(" ", "")[:120]
+
+
+def normalize_address(address: str) -> str:
+    """Simplified characters, full-width digits folded, punctuation removed (for the address index)."""
+    text = zhconv.convert(address or "", "zh-cn")
+    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    return _ADDRESS_NOISE.sub("", text)
+
+
+def id_without_birth(id_number: str) -> str:
+    """Region and sequence digits of an ID number: a block that survives a typo in the birth date."""
+    from shuniu.core.validators import normalize_id_number
+
+    number = normalize_id_number(id_number)
+    return number[:6] + number[14:] if len(number) == 18 else ""
+
+
+@dataclass
+class Record:
+    """The fields identity resolution looks at; any may be empty."""
+
+    key: object
+    name: str = ""
+    id_number: str = ""
+    birth_date: date | None = None
+    gender: str = ""
+    phone: str = ""
+    address: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Score:
+    total: float
+    fields: dict[str, float]
+
+    @property
+    def level(self) -> str:
+        if self.fields.get("id_number") == 1.0:
+            return "likely"
+        if self.total >= LIKELY:
+            return "likely"
+        if self.total >= POSSIBLE:
+            return "possible"
+        return ""
+
+
+def name_similarity(left: str, right: str) -> float:
+    a, b = normalize_name(left), normalize_name(right)
+    if not a or not b:
+        return -1.0
+    if a == b:
+        return 1.0
+    characters = Levenshtein.normalized_similarity(a, b)
+    pa, pb = name_pinyin(a), name_pinyin(b)
+    if pa == pb:
+        return 0.95  # homophones (张伟/张玮): same sound, different character
+    pinyin = Levenshtein.normalized_similarity(pa, pb)
+    same_surname = 1.0 if a[0] == b[0] or pa.split(" ")[0] == pb.split(" ")[0] else 0.0
+    return max(characters, 0.85 * pinyin) * (0.8 + 0.2 * same_surname)
+
+
+def digits_similarity(left: str, right: str) -> float:
+    """1 for equal, 0.8 for one transposition or one wrong digit, 0 otherwise (too far to be a typo)."""
+    if not left or not right:
+        return -1.0
+    if left == right:
+        return 1.0
+    if len(left) == len(right) and DamerauLevenshtein.distance(left, right) == 1:
+        return 0.8
+    return 0.0
+
+
+def date_similarity(left: date | None, right: date | None) -> float:
+    if left is None or right is None:
+        return -1.0
+    if left == right:
+        return 1.0
+    return 0.7 if digits_similarity(left.strftime("%Y%m%d"), right.strftime("%Y%m%d")) > 0 else 0.0
+
+
+def address_similarity(left: str, right: str) -> float:
+    a, b = normalize_address(left), normalize_address(right)
+    if not a or not b:
+        return -1.0
+    return token_set_ratio(a, b) / 100.0
+
+
+def score(left: Record, right: Record) -> Score:
+    """Weighted similarity over the fields both records have (missing on either side: no weight)."""
+    fields = {
+        "name": name_similarity(left.name, right.name),
+        "id_number": digits_similarity(left.id_number, right.id_number),
+        "birth_date": date_similarity(left.birth_date, right.birth_date),
+        "phone": digits_similarity(left.phone, right.phone),
+        "address": address_similarity(left.address, right.address),
+        "gender": -1.0
+        if not left.gender or not right.gender or "unknown" in (left.gender, right.gender)
+        else float(left.gender == right.gender),
+    }
+    weight = total = 0.0
+    for name, value in fields.items():
+        if value < 0:
+            continue
+        weight += WEIGHTS[name]
+        total += WEIGHTS[name] * value
+    present = {name: round(value, 3) for name, value in fields.items() if value >= 0}
+    if weight < WEIGHTS["name"] + 0.1:  # a name alone (or nearly) is never evidence of the same person
+        return Score(0.0, present)
+    result = total / weight
+    # Two different valid ID numbers are two people, whatever else agrees (twins share much else).
+    if fields["id_number"] == 0.0:
+        result = min(result, POSSIBLE - 0.01)
+    if fields["name"] >= 0 and fields["name"] < 0.5:
+        result = min(result, POSSIBLE - 0.01)
+    return Score(round(result, 4), present)
+
+
+def blocking_keys(record: Record) -> list[str]:
+    """Keys under which candidate pairs are looked for: a pair is only scored when it shares one."""
+    keys = []
+    if record.id_number:
+        keys.append("i:" + record.id_number)
+        keys.append("j:" + id_without_birth(record.id_number))  # birth date typed wrong
+    if record.phone:
+        keys.append("p:" + record.phone)
+    pinyin = name_key(record.name)
+    if pinyin:
+        year = record.birth_date.year if record.birth_date else (record.id_number[6:10] if record.id_number else "")
+        if year:
+            keys.append(f"n:{pinyin}:{year}")
+        surname = normalize_name(record.name)[:1]
+        if record.birth_date:
+            keys.append(f"b:{surname}:{record.birth_date.isoformat()}")
+    address = normalize_address(record.address)
+    if address:
+        keys.append("a:" + address)
+    return keys
+
+
+MAX_BLOCK = 60
+
+
+def resolve(records: list[Record], *, max_block: int = MAX_BLOCK):
+    """All pairs of `records` that are at least 'possible' matches: (left key, right key, Score).
+
+    Blocking: records sharing a blocking key are compared; a block larger than `max_block` (a
+    common name born the same year, a dormitory address) is compared by sliding window over
+    records sorted by name key, so cost stays linear. Each pair is scored once."""
+    blocks: dict[str, list[int]] = {}
+    for index, record in enumerate(records):
+        for key in blocking_keys(record):
+            blocks.setdefault(key, []).append(index)
+    seen: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        if len(members) > max_block:
+            members = sorted(members, key=lambda i: name_key(records[i].name))
+            pairs = (
+                (members[i], members[j]) for i in range(len(members)) for j in range(i + 1, min(i + 8, len(members)))
+            )
+        else:
+            pairs = ((members[i], members[j]) for i in range(len(members)) for j in range(i + 1, len(members)))
+        for a, b in pairs:
+            pair = (a, b) if a < b else (b, a)
+            if pair in seen:
+                continue
+            seen.add(pair)
+            result = score(records[pair[0]], records[pair[1]])
+            if result.level:
+                yield records[pair[0]].key, records[pair[1]].key, result

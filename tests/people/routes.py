@@ -1,0 +1,3 @@
+from tests.permission_matrix import Route  # noqa: F401
+
+ROUTES = []
