@@ -6,3 +6,8 @@ class LibraryConfig(AppConfig):
     name = "shuniu.library"
     label = "library"
     verbose_name = _("Resource library")
+
+    def ready(self):
+        from shuniu.library.search import register_search
+
+        register_search()
