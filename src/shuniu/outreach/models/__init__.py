@@ -1,0 +1,57 @@
+from shuniu.outreach.models.activities import (
+    Accessibility,
+    Activity,
+    ActivityPhoto,
+    ActivitySignup,
+    ActivityStatus,
+    SignupStatus,
+    TargetGroup,
+)
+from shuniu.outreach.models.directory import (
+    DepartmentContact,
+    NewsItem,
+    Procedure,
+    ProcedureStep,
+    ProcedureVersion,
+    SocialOrganizationField,
+    SocialOrganizationProfile,
+    SocialOrganizationStatus,
+)
+from shuniu.outreach.models.stories import Story, StoryKind, StoryStatus
+from shuniu.outreach.models.volunteers import (
+    HoursStatus,
+    Shift,
+    Skill,
+    Volunteer,
+    VolunteerHours,
+    VolunteerShift,
+    VolunteerShiftStatus,
+)
+
+__all__ = [
+    "Accessibility",
+    "Activity",
+    "ActivityPhoto",
+    "ActivitySignup",
+    "ActivityStatus",
+    "DepartmentContact",
+    "HoursStatus",
+    "NewsItem",
+    "Procedure",
+    "ProcedureStep",
+    "ProcedureVersion",
+    "Shift",
+    "SignupStatus",
+    "Skill",
+    "SocialOrganizationField",
+    "SocialOrganizationProfile",
+    "SocialOrganizationStatus",
+    "Story",
+    "StoryKind",
+    "StoryStatus",
+    "TargetGroup",
+    "Volunteer",
+    "VolunteerHours",
+    "VolunteerShift",
+    "VolunteerShiftStatus",
+]

@@ -1,0 +1,1 @@
+"""Every state change of the outreach app (DESIGN.md: services own state)."""
