@@ -119,3 +119,10 @@ def make_progress(world) -> ProgressReport:
 
 def aware(year, month, day, hour=9):
     return timezone.make_aware(datetime(year, month, day, hour, 0))
+
+
+def make_member_user(world, organization, username="youth_worker"):
+    from shuniu.core.permissions import Role
+    from tests.world import make_user
+
+    return make_user(username, organization, Role.CASEWORKER, username)
