@@ -20,11 +20,11 @@ def scan_registry_task() -> int:
 
 
 @task
-def analyse_import_task(job_id: int) -> None:
+def analyse_import_task(job_id: int, language: str = "") -> None:
     """Read and check every row of an uploaded file (after the mapping step)."""
     from shuniu.people.importing import analyse
 
-    analyse(job_id)
+    analyse(job_id, language or None)
 
 
 @task
