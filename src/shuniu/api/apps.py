@@ -6,3 +6,11 @@ class ApiConfig(AppConfig):
     name = "shuniu.api"
     label = "api"
     verbose_name = _("Open API")
+
+    def ready(self):
+        from shuniu.core import events
+
+        from .webhooks import on_event
+
+        # Every domain event; on_event keeps only those a subscription asked for.
+        events.subscribe("", on_event)

@@ -1,0 +1,44 @@
+"""Permission-matrix routes of the API app: the token/webhook staff pages and the API's named URLs
+with a signed-in session (the token matrix over every API operation is tests/api/test_api_matrix.py)."""
+
+from tests.permission_matrix import PERSONAS, PUBLIC, Route
+
+API_ADMIN = {"caseworker": 403, "colleague": 403, "outsider": 403, "coordinator": 200, "anonymous": 302}
+API_ADMIN_POST = {"caseworker": 403, "colleague": 403, "outsider": 403, "coordinator": 302, "anonymous": 302}
+SESSION_API = {"caseworker": 200, "colleague": 200, "outsider": 200, "coordinator": 200, "anonymous": 401}
+
+
+def _token_kwargs(world):
+    from tests.api.helpers import issue_token
+
+    token, _raw = issue_token(world)
+    return {"pk": token.pk}
+
+
+def _webhook_kwargs(world):
+    from shuniu.api import services
+    from tests.api.helpers import issue_token
+
+    token, _raw = issue_token(world)
+    subscription, _secret = services.add_webhook(
+        world.coordinator, token, url="http://127.0.0.1:9/hook", event_prefixes=["rights."]
+    )
+    return {"pk": subscription.pk}
+
+
+ROUTES = [
+    Route("api:tokens", expect=API_ADMIN),
+    Route("api:token_detail", kwargs=_token_kwargs, expect=API_ADMIN),
+    Route("api:token_revoke", method="post", kwargs=_token_kwargs, expect=API_ADMIN_POST),
+    Route("api:webhook_toggle", method="post", kwargs=_webhook_kwargs, expect=API_ADMIN_POST),
+    Route("api:v1:openapi-json", expect=PUBLIC),
+    Route("api:v1:openapi-view", expect=PUBLIC),
+    Route("api:v1:api-root", expect=dict.fromkeys(PERSONAS, 404), note="no page at the root; see docs/"),
+    Route("api:v1:who_am_i", expect=SESSION_API),
+    Route(
+        "api:v1:lookup_person",
+        method="post",
+        expect={**dict.fromkeys(PERSONAS, 400), "anonymous": 401},
+        note="form-encoded body is refused; real calls are JSON (test_api_matrix)",
+    ),
+]
