@@ -1,0 +1,141 @@
+"""The work queues: my cases, my organisation's new cases, referrals waiting for me, overdue, all.
+
+Every list is "visible_to(user) + one indexed filter, newest first" with keyset pagination
+(`?before=<id>`): no OFFSET and no COUNT over the table, so it stays fast at a million cases.
+"""
+
+import re
+from datetime import datetime, time
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shuniu.core.decorators import permission_required
+from shuniu.core.fields import blind_index_for
+from shuniu.core.htmx import render_page
+from shuniu.core.validators import normalize_phone
+from shuniu.rights.forms import QueueFilterForm
+from shuniu.rights.models import (
+    OPEN_STATUSES,
+    CaseParticipant,
+    Referral,
+    ReferralStatus,
+    RightsCase,
+    Status,
+    own_org_ids,
+)
+from shuniu.rights.services.intake import TRACKING_PREFIX, normalize_tracking_code
+
+PAGE_SIZE = 50
+TABS = [
+    ("mine", _("My cases")),
+    ("new", _("New for my organisation")),
+    ("referrals", _("Referrals waiting for me")),
+    ("overdue", _("Overdue")),
+    ("all", _("All I can see")),
+]
+PHONE_LIKE = re.compile(r"^[+\d][\d\s\-]{6,}$")
+
+
+def with_details_for(queryset, user):
+    """Restrict to cases whose details the user may see: searching by name, phone or words must not
+    reveal that a sensitive case exists about someone."""
+    orgs = own_org_ids(user)
+    detail_cases = CaseParticipant.objects.filter(organization_id__in=orgs, sees_details=True).values("case_id")
+    return queryset.filter(Q(is_sensitive=False) | Q(lead_org_id__in=orgs) | Q(pk__in=detail_cases))
+
+
+def overdue_filter(now):
+    return Q(status__in=OPEN_STATUSES, resolution_due__lt=now) | Q(status=Status.RECEIVED, first_response_due__lt=now)
+
+
+def tab_queryset(tab: str, user, now):
+    cases = RightsCase.objects.visible_to(user)
+    if tab == "mine":
+        return cases.filter(assignee=user).exclude(status__in=[Status.CLOSED, Status.WITHDRAWN])
+    if tab == "new":
+        return cases.filter(lead_org_id__in=own_org_ids(user), status__in=[Status.RECEIVED, Status.DECLINED])
+    if tab == "referrals":
+        waiting = Referral.objects.filter(to_org_id__in=own_org_ids(user), status=ReferralStatus.PENDING).values(
+            "case_id"
+        )
+        return cases.filter(pk__in=waiting)
+    if tab == "overdue":
+        return cases.filter(overdue_filter(now))
+    return cases
+
+
+def apply_filters(cases, form, user):
+    if not form.is_valid():
+        return cases
+    data = form.cleaned_data
+    if data["category"]:
+        cases = cases.filter(category=data["category"])
+    if data["status"]:
+        cases = cases.filter(status=data["status"])
+    if data["street"]:
+        cases = cases.filter(street=data["street"])
+    tz = timezone.get_current_timezone()
+    if data["date_from"]:
+        cases = cases.filter(received_at__gte=datetime.combine(data["date_from"], time.min, tz))
+    if data["date_to"]:
+        cases = cases.filter(received_at__lte=datetime.combine(data["date_to"], time.max, tz))
+    query = (data["q"] or "").strip()
+    if query:
+        code = normalize_tracking_code(query)
+        if code.startswith(TRACKING_PREFIX) and len(code) == 10:
+            cases = cases.filter(tracking_code=code)
+        elif PHONE_LIKE.match(query):
+            index = blind_index_for(RightsCase, "contact_phone_index", normalize_phone(query))
+            cases = with_details_for(cases, user).filter(contact_phone_index=index)
+        else:
+            cases = with_details_for(cases, user).filter(Q(requester_name=query) | Q(subject__icontains=query))
+    return cases
+
+
+def page_of(cases, before: str | None):
+    if before and before.isdigit():
+        cases = cases.filter(id__lt=int(before))
+    rows = list(cases.select_related("category", "lead_org", "assignee", "street").order_by("-id")[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return rows, (rows[-1].id if more else None)
+
+
+def decorate(rows, user, now):
+    orgs = own_org_ids(user)
+    sensitive_ids = [case.pk for case in rows if case.is_sensitive and case.lead_org_id not in orgs]
+    detail_ids = set(
+        CaseParticipant.objects.filter(
+            case_id__in=sensitive_ids, organization_id__in=orgs, sees_details=True
+        ).values_list("case_id", flat=True)
+    )
+    for case in rows:
+        case.show_details = not case.is_sensitive or case.lead_org_id in orgs or case.pk in detail_ids
+        case.overdue = case.is_overdue(now)
+        case.due_soon = case.is_due_soon(now)
+    return rows
+
+
+@permission_required("rights:case_view")
+def queue(request):
+    now = timezone.now()
+    tab = request.GET.get("tab") or "mine"
+    if tab not in dict(TABS):
+        tab = "mine"
+    form = QueueFilterForm(request.GET or None)
+    cases = apply_filters(tab_queryset(tab, request.user, now), form, request.user)
+    rows, next_before = page_of(cases, request.GET.get("before"))
+    return render_page(
+        request,
+        "rights/queue.html",
+        {
+            "tabs": TABS,
+            "tab": tab,
+            "form": form,
+            "cases": decorate(rows, request.user, now),
+            "next_before": next_before,
+        },
+        fragment="rights/_queue_rows.html",
+    )
