@@ -46,18 +46,18 @@ def stored_file(name: str) -> str:
 
 def make_activity(world, organization=None, status=ActivityStatus.PUBLISHED, start_in=timedelta(days=3), **extra):
     starts = timezone.now() + start_in
-    values = dict(
-        organization=organization or world.org_a,
-        title="社区手语角",
-        description="和听障朋友一起学手语。",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=3),
-        place="和平社区活动中心",
-        capacity=20,
-        accessibility=["wheelchair", "sign_language"],
-        needed_skills=["sign_language"],
-        status=status,
-    )
+    values = {
+        "organization": organization or world.org_a,
+        "title": "社区手语角",
+        "description": "和听障朋友一起学手语。",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=3),
+        "place": "和平社区活动中心",
+        "capacity": 20,
+        "accessibility": ["wheelchair", "sign_language"],
+        "needed_skills": ["sign_language"],
+        "status": status,
+    }
     values.update(extra)
     return Activity.objects.create(**values)
 
@@ -151,7 +151,9 @@ def make_procedure(world, code="rights.referral"):
         body="……",
         effective_from=timezone.localdate() - timedelta(days=30),
     )
-    ProcedureStep.objects.create(version=version, order=1, actor="接收单位", action="答复是否接收", deadline_working_days=3)
+    ProcedureStep.objects.create(
+        version=version, order=1, actor="接收单位", action="答复是否接收", deadline_working_days=3
+    )
     return procedure
 
 

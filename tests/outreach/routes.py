@@ -9,6 +9,7 @@ ACT_OWN = {"caseworker": 302, "colleague": 302, "outsider": 404, "coordinator": 
 PUBLISH = {"caseworker": 403, "colleague": 403, "outsider": 403, "coordinator": 302, "anonymous": 302}
 REDIRECT_ALL = dict.fromkeys(PERSONAS, 302)
 NOT_FOUND_ALL = dict.fromkeys(PERSONAS, 404)
+NO_VOLUNTEER = "no volunteer"
 
 
 def activity(world):
@@ -107,14 +108,14 @@ ROUTES = [
     Route("outreach_public:activity", kwargs=draft_activity, expect=NOT_FOUND_ALL, note="draft"),
     Route("outreach_public:activity_signup", kwargs=activity, expect=PUBLIC),
     Route("outreach_public:activity_photo", kwargs=photo, expect=PUBLIC),
-    Route("outreach_public:shift_signup", method="post", kwargs=shift, expect=REDIRECT_ALL, note="no volunteer"),
+    Route("outreach_public:shift_signup", method="post", kwargs=shift, expect=REDIRECT_ALL, note=NO_VOLUNTEER),
     Route("outreach_public:volunteer_home", expect=PUBLIC),
     Route("outreach_public:volunteer_register", expect=PUBLIC),
     Route("outreach_public:volunteer_sign_out", method="post", expect=REDIRECT_ALL),
-    Route("outreach_public:volunteer_check_in", method="post", kwargs=hours, expect=NOT_FOUND_ALL, note="no volunteer"),
-    Route("outreach_public:volunteer_check_out", method="post", kwargs=hours, expect=NOT_FOUND_ALL, note="no volunteer"),
-    Route("outreach_public:volunteer_cancel", method="post", kwargs=hours, expect=NOT_FOUND_ALL, note="no volunteer"),
-    Route("outreach_public:volunteer_certificate", expect=NOT_FOUND_ALL, note="no volunteer"),
+    Route("outreach_public:volunteer_check_in", method="post", kwargs=hours, expect=NOT_FOUND_ALL, note=NO_VOLUNTEER),
+    Route("outreach_public:volunteer_check_out", method="post", kwargs=hours, expect=NOT_FOUND_ALL, note=NO_VOLUNTEER),
+    Route("outreach_public:volunteer_cancel", method="post", kwargs=hours, expect=NOT_FOUND_ALL, note=NO_VOLUNTEER),
+    Route("outreach_public:volunteer_certificate", expect=NOT_FOUND_ALL, note=NO_VOLUNTEER),
     Route("outreach_public:stories", expect=PUBLIC),
     Route("outreach_public:story", kwargs=published_story, expect=PUBLIC),
     Route("outreach_public:story", kwargs=story, expect=NOT_FOUND_ALL, note="draft"),

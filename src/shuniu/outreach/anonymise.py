@@ -24,7 +24,7 @@ from shuniu.core.crypto import mask_id_number, mask_name, mask_phone
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)")
 LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 HOUSE_ADDRESS = re.compile(r"[\u4e00-\u9fa5\dA-Za-z]{0,12}\d+\s*(?:幢|栋|号楼)\s*(?:\d+\s*单元)?\s*\d+\s*(?:室|号)")
 
 KINDS = {
