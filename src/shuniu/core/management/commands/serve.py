@@ -22,6 +22,12 @@ class Command(BaseCommand):
         children: list[subprocess.Popen] = []
         python = sys.executable
         if settings.TASK_BACKEND == "database":
+            from shuniu.core.taskqueue import recover_stale_tasks, schedule_recovery
+
+            recovered = recover_stale_tasks()
+            if recovered:
+                self.stdout.write(f"put {recovered} task(s) left running by a stopped worker back in the queue")
+            schedule_recovery()
             for number in range(options["task_workers"]):
                 children.append(
                     subprocess.Popen(  # noqa: S603 - our own interpreter and command
