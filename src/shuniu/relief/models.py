@@ -17,6 +17,14 @@ from shuniu.core.scoping import ScopedQuerySet, get_scope
 from shuniu.people.models import Household, Person
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def money(value) -> Decimal:
+    """Sums come back from SQLite without their scale; show and compare them in yuan and fen."""
+    return Decimal(value or 0).quantize(CENT)
+
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -153,7 +161,7 @@ class Budget(models.Model):
         return f"{self.programme} {self.year}"
 
     def used(self) -> Decimal:
-        return self.entries.aggregate(total=models.Sum("amount"))["total"] or ZERO
+        return money(self.entries.aggregate(total=models.Sum("amount"))["total"])
 
     def remaining(self) -> Decimal:
         return self.amount - self.used()

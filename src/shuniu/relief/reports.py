@@ -14,7 +14,7 @@ from shuniu.core.crypto import mask_id_number, mask_name
 from shuniu.core.models import Region
 from shuniu.core.scoping import get_scope
 from shuniu.people.models import Person, PersonTag, Tag
-from shuniu.relief.models import ZERO, Budget, EntryKind, LedgerEntry, Programme, _ancestor_ids
+from shuniu.relief.models import ZERO, Budget, EntryKind, LedgerEntry, Programme, _ancestor_ids, money
 
 DIFFICULTY_TAGS = [Tag.IN_DIFFICULTY, Tag.WORKER_IN_HARDSHIP, Tag.LOW_INCOME]
 
@@ -53,7 +53,7 @@ def duplicate_aid(user, year: int) -> list[DuplicateRow]:
     )
     by_person: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for row in per_person:
-        by_person[row["person_id"]][row["programme_id"]] = row["total"]
+        by_person[row["person_id"]][row["programme_id"]] = money(row["total"])
     per_household = (
         LedgerEntry.objects.filter(year=year, household__isnull=False)
         .values("household_id", "programme_id")
@@ -62,7 +62,7 @@ def duplicate_aid(user, year: int) -> list[DuplicateRow]:
     )
     by_household: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for row in per_household:
-        by_household[row["household_id"]][row["programme_id"]] = row["total"]
+        by_household[row["household_id"]][row["programme_id"]] = money(row["total"])
 
     def reasons_for(funded: dict[int, Decimal], cap_attr: str, overlaps: bool) -> list[str]:
         reasons = []
@@ -212,13 +212,13 @@ def reconciliation(user, year: int) -> list[ReconciliationRow]:
     rows = []
     for budget in budgets.order_by("programme__organization_id", "programme__code"):
         row = by_budget.get(budget.pk, {})
-        used = row.get("used") or ZERO
+        used = money(row.get("used"))
         rows.append(
             ReconciliationRow(
                 budget=budget,
-                disbursed=row.get("disbursed") or ZERO,
-                reversed=row.get("reversed") or ZERO,
-                adjusted=row.get("adjusted") or ZERO,
+                disbursed=money(row.get("disbursed")),
+                reversed=money(row.get("reversed")),
+                adjusted=money(row.get("adjusted")),
                 used=used,
                 remaining=budget.amount - used,
                 entries=row.get("entries") or 0,

@@ -45,6 +45,7 @@ from shuniu.relief.models import (
     PublicNotice,
     Status,
     StepLevel,
+    money,
 )
 
 REVIEWER_ROLES = ["caseworker", "supervisor", "org_admin"]
@@ -371,10 +372,16 @@ def resubmit(application: Application, *, data: ApplicationInput, actor) -> Appl
     return application
 
 
+def _fresh(applications) -> list[Application]:
+    """The applications as they are in the database now (callers may hold stale copies)."""
+    ids = [application.pk for application in applications]
+    return list(Application.objects.filter(pk__in=ids).select_related("person", "notice", "programme").order_by("id"))
+
+
 def publish_notice(programme: Programme, applications, *, actor, title: str = "", now=None) -> PublicNotice:
     """Publish approved applications for the programme's notice period; all or none."""
     now = now or timezone.now()
-    applications = list(applications)
+    applications = _fresh(applications)
     if not applications:
         raise DomainError(_("Choose at least one approved application to publish."))
     for application in applications:
@@ -418,6 +425,7 @@ def publish_notice(programme: Programme, applications, *, actor, title: str = ""
 def file_objection(application: Application, *, text: str, contact: str = "", now=None) -> Objection:
     """Anyone may object while the notice runs; the application pauses until the objection is resolved."""
     now = now or timezone.now()
+    application.refresh_from_db(fields=["status", "notice"])
     text = (text or "").strip()
     if len(text) < 10:
         raise DomainError(_("Please describe the objection in at least 10 characters."), code="text")
@@ -533,7 +541,7 @@ def create_batch(
     existing = DisbursementBatch.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    applications = list(applications)
+    applications = _fresh(applications)
     if not applications:
         raise DomainError(_("Choose at least one application whose notice has ended."))
     year = timezone.localtime(now).year
@@ -614,7 +622,7 @@ def pay_batch(batch: DisbursementBatch, *, actor, now=None) -> DisbursementBatch
             if reason:
                 raise DomainError(reason)
         total = sum((line.amount for line in lines), ZERO)
-        used = LedgerEntry.objects.filter(budget=budget).aggregate(total=Sum("amount"))["total"] or ZERO
+        used = money(LedgerEntry.objects.filter(budget=budget).aggregate(total=Sum("amount"))["total"])
         if used + total > budget.amount:
             raise DomainError(
                 _("Paying %(total)s yuan would overspend the budget: %(remaining)s yuan of %(amount)s is left.")
@@ -726,7 +734,7 @@ def aid_this_year(person, year: int | None = None) -> list[dict]:
         {
             "programme": row["programme__name"],
             "organization": row["organization__short_name"] or row["organization__name"],
-            "total": row["total"],
+            "total": money(row["total"]),
             "same_person": row["person_id"] == person.pk,
         }
         for row in rows

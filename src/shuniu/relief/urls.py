@@ -5,7 +5,7 @@ from shuniu.relief import views, views_admin
 app_name = "relief"
 
 urlpatterns = [
-    path("", views.applications, name="applications"),
+    path("applications/", views.applications, name="applications"),
     path("applications/new/", views.application_create, name="application_create"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/decide/", views.application_decide, name="application_decide"),
