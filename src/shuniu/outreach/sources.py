@@ -6,8 +6,8 @@ module expects from `shuniu.rights.models.RightsCase` (see the report to the lea
 - `objects.visible_to(user)`; a `status` whose closed value is "closed";
 - `organization` or `lead_org` (the owning organisation); `title` or `subject`; text in some of
   `description`, `summary`, `facts`, `outcome`, `outcome_note`, `result`;
-- the person: `person` (a people.Person) or `applicant_name` / `applicant_phone` /
-  `applicant_id_number` / `applicant_address`; optional `respondent_name`, `enterprise_name` is kept.
+- the person: `person` (a people.Person) and/or `requester_name`, `contact_phone` (also the
+  `applicant_` / `respondent_` forms); `details_visible_to(user)` for sensitive cases.
 """
 
 from importlib import import_module
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from shuniu.outreach.services.stories import StorySource
 
-TEXT_FIELDS = ("description", "summary", "facts", "outcome", "outcome_note", "outcome_summary", "result")
+TEXT_FIELDS = ("description", "summary", "facts", "outcome_note", "outcome_summary", "result")
 PERSON_FIELDS = (("name", "name"), ("id_number", "id_number"), ("phone", "phone"), ("address", "address"))
 
 
@@ -64,6 +64,9 @@ def rights_case_source(user, case_id) -> StorySource | None:
         return None
     if getattr(case, "status", "closed") != "closed":
         return None
+    details_visible_to = getattr(case, "details_visible_to", None)
+    if details_visible_to is not None and not details_visible_to(user):
+        return None  # a sensitive case whose details this user may not read
     organization = getattr(case, "lead_org", None) or getattr(case, "organization", None)
     if organization is None:
         return None
@@ -73,7 +76,7 @@ def rights_case_source(user, case_id) -> StorySource | None:
         for kind, attribute in PERSON_FIELDS:
             known.append((kind, str(getattr(person, attribute, "") or "")))
     for kind in ("name", "phone", "id_number", "address"):
-        for prefix in ("applicant_", "respondent_", "contact_"):
+        for prefix in ("applicant_", "requester_", "respondent_", "contact_"):
             known.append((kind, str(getattr(case, prefix + kind, "") or "")))
     texts = [str(getattr(case, name)) for name in TEXT_FIELDS if getattr(case, name, None)]
     return StorySource(
