@@ -11,6 +11,7 @@ MAX_RENDER_PAGES rendered previews per version.
 
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from shuniu.library.detection import UnsafeFile, check_zip, decode_text
 from shuniu.library.models import FileKind, PreviewMode
+from shuniu.search.tokenizer import HAN
 
 MAX_TEXT_PAGES = 1000
 MAX_TEXT_CHARS = 2_000_000
@@ -30,6 +32,9 @@ MAX_RENDER_PAGES = 20
 PAGE_CHARS = 1800
 PREVIEW_WIDTH = 900
 CONVERT_TIMEOUT_SECONDS = 90
+# PDF text breaks lines inside words (群\n团); joining Chinese characters across a line end keeps
+# words whole for search and snippets.
+WRAPPED_LINE = re.compile(f"(?<=[{HAN}])[ \t]*\n[ \t]*(?=[{HAN}])")
 
 
 class ProcessingFailed(Exception):
@@ -82,7 +87,7 @@ def _render_pdf(path: Path, outcome: Outcome, render_limit: int) -> None:
                 text = page.get_textpage().get_text_bounded() if total < MAX_TEXT_CHARS else ""
             except pdfium.PdfiumError:
                 text = ""
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            text = WRAPPED_LINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
             total += len(text)
             outcome.page_texts.append(text)
             if index < render_limit:
@@ -163,7 +168,7 @@ def _office_text(path: Path, kind: str) -> list[str]:
         if kind == FileKind.DOCX:
             import docx
 
-            document = docx.Document(str(path))
+            document = docx.Document(io.BytesIO(path.read_bytes()))
             lines = [paragraph.text for paragraph in document.paragraphs]
             for table in document.tables:
                 for row in table.rows:
@@ -173,14 +178,15 @@ def _office_text(path: Path, kind: str) -> list[str]:
             from pptx import Presentation
 
             slides = []
-            for slide in list(Presentation(str(path)).slides)[:MAX_TEXT_PAGES]:
+            for slide in list(Presentation(io.BytesIO(path.read_bytes())).slides)[:MAX_TEXT_PAGES]:
                 texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
                 slides.append("\n".join(texts))
             return slides or [""]
         if kind == FileKind.XLSX:
             import openpyxl
 
-            workbook = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+            # A file object: openpyxl refuses paths without an .xlsx suffix (stored uploads have none).
+            workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
             sheets = []
             for sheet in workbook.worksheets[:MAX_TEXT_PAGES]:
                 rows = []
