@@ -29,3 +29,13 @@ def test_administrator_override_wins(db):
 
 def test_unknown_future_year_falls_back_to_monday_to_friday(db):
     assert add_working_days(date(2031, 1, 10), 1) == date(2031, 1, 13)
+
+
+def test_preloaded_calendar_agrees_with_add_working_days(db):
+    from shuniu.core.workdays import WorkingDayCalendar
+
+    WorkingDayOverride.objects.create(date=date(2025, 3, 10), is_working_day=False)
+    calendar = WorkingDayCalendar(date(2025, 1, 1), date(2025, 12, 31))
+    for start in (date(2025, 3, 7), date(2025, 9, 30), date(2025, 10, 1), date(2025, 3, 8)):
+        for n in (0, 1, 5, 15):
+            assert calendar.add(start, n) == add_working_days(start, n)

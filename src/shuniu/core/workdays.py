@@ -74,3 +74,32 @@ def deadline_after(moment: datetime, working_days: int) -> datetime:
     local = timezone.localtime(moment)
     day = add_working_days(local.date(), working_days)
     return timezone.make_aware(datetime.combine(day, time(23, 59, 59)), timezone.get_current_timezone())
+
+
+class WorkingDayCalendar:
+    """The calendar for a fixed range, loaded once: for code that computes many deadlines
+    (bulk generation, reports) without a query per date."""
+
+    def __init__(self, start: date, end: date):
+        self.start, self.end = start, end
+        self.overrides = _overrides(start, end)
+        self._cache: dict[date, bool] = {}
+
+    def is_working_day(self, day: date) -> bool:
+        if day not in self._cache:
+            value = self.overrides.get(day)
+            self._cache[day] = _package_is_workday(day) if value is None else value
+        return self._cache[day]
+
+    def add(self, start: date, n: int) -> date:
+        day = start
+        remaining = n
+        if remaining == 0:
+            while not self.is_working_day(day):
+                day += timedelta(days=1)
+            return day
+        while remaining:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
