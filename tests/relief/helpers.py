@@ -18,7 +18,7 @@ from shuniu.relief.models import (
     Status,
 )
 
-ID_NUMBERS = ["11010519491231002X", "110105200501015138", "330102201203157329", "330106201008243512"]
+ID_NUMBERS = ["11010519491231002X", "110105200501015139", "33010220120315732X", "330106201008243519"]
 
 
 def make_programme(world, code="spring-bud", **overrides) -> Programme:
