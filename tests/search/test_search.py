@@ -167,3 +167,17 @@ def test_snippet_escapes_html(world, caseworker, searchable_orgs):
     snippet = search(caseworker, "维权").hits[0].snippet
     assert "<script>" not in snippet
     assert "&lt;script&gt;" in snippet
+
+
+def test_snippet_and_page_come_from_the_body_when_only_the_summary_ranks_best(world, caseworker, searchable_orgs):
+    world.org_a.short_name = "联席会议"  # the extra text, repeated on every chunk
+    world.org_a.save()
+    BODY[world.org_a.pk] = [
+        Chunk("短页。", 1),
+        Chunk("很长的一页。" * 50 + "这里才讲到联席会议的安排。", 2),
+        Chunk("尾页。", 3),
+    ]
+    index_object(world.org_a)
+    hit = search(caseworker, "联席会议").hits[0]
+    assert hit.page == 2
+    assert "<mark>联席会议</mark>" in hit.snippet

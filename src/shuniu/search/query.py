@@ -90,6 +90,27 @@ def snippet(text: str, terms: list[Term], size: int = SNIPPET_CHARS) -> SafeStri
     return mark_safe(("…" if start > 0 else "") + html + ("…" if end < len(text) else ""))
 
 
+def _contains_terms(text: str, terms: list[Term]) -> bool:
+    normalized = normalize(text)
+    return any(term.text in normalized for term in terms)
+
+
+def _body_match(entry: SearchEntry, terms: list[Term]) -> SearchEntry:
+    """The best-ranked chunk may match only through the title or summary that every chunk
+    repeats; for the snippet and page number, prefer the first chunk whose own text has a term."""
+    if _contains_terms(entry.text, terms):
+        return entry
+    longest = max((term.text for term in terms), key=len)
+    other = (
+        SearchEntry.objects.filter(
+            content_type_id=entry.content_type_id, object_id=entry.object_id, text__contains=longest
+        )
+        .order_by("chunk")
+        .first()
+    )
+    return other or entry
+
+
 def search(
     user,
     query: str,
@@ -157,7 +178,7 @@ def search(
             if len(page.hits) == limit:
                 page.next_start = position - 1
                 return page
-            entry = entries[row.entry_id]
+            entry = _body_match(entries[row.entry_id], terms)
             searchable = by_type_id[row.content_type_id]
             page.hits.append(
                 Hit(
