@@ -32,6 +32,11 @@ def test_similar_items_of_different_organisations_form_a_point_with_reasons():
     assert (reasons["same_group"], reasons["same_street"], reasons["month_gap"]) == (True, True, 0)
 
 
+def test_shown_words_leave_out_parts_of_longer_words():
+    groups = find_points([_candidate(1, 10, "青年志愿者服务进社区"), _candidate(2, 20, "巾帼志愿者服务进社区")])
+    assert groups[0].reasons()["shared_words"] == ["志愿者", "进社区"]
+
+
 def test_items_of_the_same_organisation_never_pair():
     assert find_points([_candidate(1, 10, "留守儿童暑期关爱"), _candidate(2, 10, "留守儿童暑期关爱")]) == []
 

@@ -57,10 +57,13 @@ def test_member_that_hosted_last_time_is_skipped_when_its_turn_comes(world, coor
     first = services.plan_next_meeting(actor=coordinator, series=series)  # women's turn, youth hosts
     _hold(first)
 
-    second = services.plan_next_meeting(actor=coordinator, series=series)  # youth's turn, but it hosted last
+    second = services.plan_next_meeting(actor=coordinator, series=series)  # youth is next, but it hosted last
 
-    assert (first.host, second.rotation_turn, second.host) == (youth, youth, red_cross)
+    assert (first.host, second.rotation_turn, second.host) == (youth, red_cross, red_cross)
     assert [(s.organization, s.why) for s in second.host_skips.all()] == [(youth, HostSkip.Why.HOSTED_LAST)]
+    _hold(second)
+    third = services.plan_next_meeting(actor=coordinator, series=series)  # back to the normal order, no skip
+    assert (third.host, list(third.host_skips.all())) == (world.org_a, [])
 
 
 def test_rotation_wraps_around_after_the_last_member(world, coordinator):
@@ -125,5 +128,5 @@ def test_agenda_of_the_next_meeting_starts_with_open_items_of_the_last(world, co
     second = services.plan_next_meeting(actor=coordinator, series=series)
 
     lines = second.agenda.splitlines()
-    assert lines[0] == "一、上次会议未办结的督办事项："
+    assert lines[0] == "检查上次会议未办结的督办事项："
     assert len(lines) == 2 and "开展留守儿童关爱联合行动" in lines[1] and "存在风险" in lines[1]

@@ -44,6 +44,11 @@ def tokens(text: str) -> set[str]:
     return words
 
 
+def longest_words(words: set[str]) -> list[str]:
+    """For showing: drop words contained in a longer one (search mode gives 志愿, 愿者 and 志愿者)."""
+    return sorted(w for w in words if not any(w != other and w in other for other in words))
+
+
 def jaccard(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
@@ -117,8 +122,9 @@ class Group:
         groups = {c.target_group for c in self.members}
         streets = {c.street_id for c in self.members}
         months = [c.month_index for c in self.members]
+        words = shared or {w for o in self.overlaps for w in o.shared_words}
         return {
-            "shared_words": sorted(shared) or sorted({w for o in self.overlaps for w in o.shared_words}),
+            "shared_words": longest_words(words),
             "same_group": len(groups) == 1,
             "target_group": next(iter(groups)) if len(groups) == 1 else "",
             "same_street": len(streets) == 1 and None not in streets,

@@ -137,7 +137,12 @@ class HostChoice:
 
 def compute_next_host(series: MeetingSeries) -> HostChoice:
     """Walk the rotation from the member after the last meeting's turn; skip the member that hosted
-    last time and members that asked to pass. Pure: nothing is saved."""
+    last time and members that asked to pass. Pure: nothing is saved.
+
+    The turn recorded is the first member reached that did not host last time: when A passes and
+    B hosts in its place, B's own turn is used up (it is skipped next time as the last host) and
+    the rotation carries on after the following member, instead of skipping someone every time.
+    """
     members = list(series.active_members())
     if not members:
         raise DomainError(_("The series has no active members."))
@@ -149,16 +154,17 @@ def compute_next_host(series: MeetingSeries) -> HostChoice:
             start = (positions.index(last.rotation_turn_id) + 1) % len(members)
     passes = {p.organization_id: p for p in series.pass_requests.filter(used_for__isnull=True)}
     skips = []
+    turn = None
     for offset in range(len(members)):
-        member = members[(start + offset) % len(members)]
-        org = member.organization
+        org = members[(start + offset) % len(members)].organization
         if last is not None and org.pk == last.host_id:
             skips.append((org, HostSkip.Why.HOSTED_LAST, "", None))
             continue
+        turn = turn or org
         if org.pk in passes:
             skips.append((org, HostSkip.Why.ASKED_TO_PASS, passes[org.pk].reason, passes[org.pk]))
             continue
-        return HostChoice(host=org, turn=members[start].organization, skips=skips)
+        return HostChoice(host=org, turn=turn, skips=skips)
     raise DomainError(_("No member can host: every member hosted last time or asked to pass."))
 
 
@@ -170,7 +176,7 @@ def open_items_agenda(previous: Meeting | None) -> str:
     )
     if not items:
         return ""
-    lines = [_("1. Open action items of the last meeting:")]
+    lines = [_("Review of the open action items of the last meeting:")]
     for item in items:
         lines.append(
             _("   - %(title)s (lead: %(lead)s, deadline %(deadline)s, %(status)s)")
