@@ -17,7 +17,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -50,7 +49,7 @@ FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "csv"}
 # Target fields, their labels, and the header texts organisations use for them.
 FIELDS = {
     "sequence": (gettext_lazy("Row number (ignored)"), ["序号", "编号", "no", "序"]),
-    "name": (gettext_lazy("Name"), ["姓名", "名字", "户主姓名", "服务对象姓名", "对象姓名", "name"]),
+    "name": (gettext_lazy("Full name"), ["姓名", "名字", "户主姓名", "服务对象姓名", "对象姓名", "name"]),
     "gender": (gettext_lazy("Gender"), ["性别", "gender"]),
     "id_number": (
         gettext_lazy("ID number"),
@@ -674,13 +673,8 @@ def analyse(job_id: int, language: str | None = None) -> None:
 
 
 def _analyse(job: ImportJob) -> None:
-    from openpyxl import Workbook
-
     ImportRow.objects.filter(job=job).delete()
     checker = RowChecker(job)
-    report = Workbook(write_only=True)
-    sheet = report.create_sheet(_("Rejected rows"))
-    sheet.append([_("Row in the file"), *job.headers, _("Problems")])
     counts = {RowStatus.VALID: 0, RowStatus.WARNING: 0, RowStatus.REJECTED: 0}
     total = 0
     batch: list[tuple[int, list, dict, list]] = []
@@ -700,8 +694,6 @@ def _analyse(job: ImportJob) -> None:
                     status=status,
                 )
             )
-            if status == RowStatus.REJECTED:
-                sheet.append([number, *[_text(c) for c in cells], "；".join(p["message"] for p in problems)])
         ImportRow.objects.bulk_create(rows, batch_size=BATCH)
         batch.clear()
         write_progress(job.pk, "analysing", total, 0)
@@ -724,17 +716,38 @@ def _analyse(job: ImportJob) -> None:
         flush()
     if total == 0:
         raise ImportFileError(_("The file has a header but no rows of people."))
-    buffer = io.BytesIO()
-    report.save(buffer)
-    job.report_file.save(f"rejected-{job.pk}.xlsx", ContentFile(buffer.getvalue()), save=False)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.READY,
         total_rows=total,
         valid_rows=counts[RowStatus.VALID],
         warning_rows=counts[RowStatus.WARNING],
         rejected_rows=counts[RowStatus.REJECTED],
-        report_file=job.report_file.name,
     )
+
+
+def rejected_report(job: ImportJob) -> bytes:
+    """The rejected rows as .xlsx: the row number in the file, the file's own columns, and the problems."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Rejected rows")[:31])
+    sheet.append([_("Row in the file"), *job.headers, _("Problems")])
+    last = 0
+    while True:
+        rows = list(
+            ImportRow.objects.filter(job=job, status=RowStatus.REJECTED, row_number__gt=last).order_by("row_number")[
+                :BATCH
+            ]
+        )
+        if not rows:
+            break
+        last = rows[-1].row_number
+        for row in rows:
+            cells = json.loads(row.values)["cells"]
+            sheet.append([row.row_number, *cells, "；".join(problem["message"] for problem in row.problems)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 # --- importing --------------------------------------------------------------------------------------------
