@@ -15,6 +15,10 @@ TARGET = ROOT / "src" / "shuniu" / "static" / "vendor"
 FILES = {
     "@tabler/core/dist/css/tabler.min.css": "tabler/tabler.min.css",
     "@tabler/core/dist/js/tabler.min.js": "tabler/tabler.min.js",
+    # source maps the minified files point at (the manifest storage checks every reference)
+    "@tabler/core/dist/css/tabler.min.css.map": "tabler/tabler.min.css.map",
+    "@tabler/core/dist/js/tabler.min.js.map": "tabler/tabler.min.js.map",
+    "swagger-ui-dist/swagger-ui.css.map": "swagger-ui/swagger-ui.css.map",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
     "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",

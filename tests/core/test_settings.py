@@ -81,3 +81,28 @@ def test_unknown_permission_key_in_a_role_fails_at_start_up():
             permissions.validate()
     finally:
         permissions.ROLE_GRANTS["caseworker"].remove("rights:nonexistent_key")
+
+
+def test_static_files_collect_for_production(tmp_path):
+    """The manifest storage used in production checks every url() and source map a file references."""
+    from cryptography.fernet import Fernet
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "shuniu.settings",
+        "SHUNIU_VAR_DIR": str(tmp_path),
+        "SHUNIU_ENV": "production",
+        "SHUNIU_SECRET_KEY": "s" * 50,
+        "SHUNIU_DATA_KEY": Fernet.generate_key().decode(),
+        "SHUNIU_INDEX_KEY": "i" * 40,
+        "SHUNIU_SECURE_SSL": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "shuniu", "collectstatic", "--noinput", "-v0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()

@@ -1,0 +1,210 @@
+"""`make bench` — the benchmark suite, one command. Writes bench/results/bench.json and bench.md.
+
+    .venv/bin/python -m bench                  # 100k people and cases on PostgreSQL
+    .venv/bin/python -m bench --size 1000000   # a million
+    .venv/bin/python -m bench --reuse          # keep the generated database from the last run
+
+Steps: a fresh PostgreSQL database → migrate → demo district + `seed-scale` (rows/s reported) →
+the real server (granian, --workers) with a task worker → wrk load per scenario (throughput,
+p50/p95/p99) → peak memory of the workers → the identity-resolution and search benchmarks of
+bench/people and bench/search when present. Everything stays on 127.0.0.1.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.web import Scenario, Server, run_wrk
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+KEYS = ROOT / "var" / "bench" / "keys.json"
+
+
+def bench_env(database_url: str) -> dict:
+    """Production settings with keys kept between runs (the data is encrypted with them)."""
+    KEYS.parent.mkdir(parents=True, exist_ok=True)
+    if not KEYS.exists():
+        import secrets
+
+        from cryptography.fernet import Fernet
+
+        KEYS.write_text(
+            json.dumps(
+                {
+                    "secret": secrets.token_urlsafe(48),
+                    "data": Fernet.generate_key().decode(),
+                    "index": secrets.token_urlsafe(40),
+                }
+            )
+        )
+    keys = json.loads(KEYS.read_text())
+    return {
+        **os.environ,
+        "SHUNIU_ENV": "production",
+        "SHUNIU_SECRET_KEY": keys["secret"],
+        "SHUNIU_DATA_KEY": keys["data"],
+        "SHUNIU_INDEX_KEY": keys["index"],
+        "SHUNIU_DATABASE_URL": database_url,
+        "SHUNIU_SECURE_SSL": "0",
+        "SHUNIU_VAR_DIR": str(ROOT / "var" / "bench"),
+        "SHUNIU_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}",
+    }
+
+
+def shuniu(env: dict, *args: str, timeout: int = 7200) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "shuniu", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=timeout,
+    )
+
+
+def recreate_database(database_url: str) -> None:
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def web_scenarios(prepared: dict) -> list[Scenario]:
+    worker, coordinator = prepared["caseworker_cookie"], prepared["coordinator_cookie"]
+    cases = prepared["case_ids"] or []
+    scenarios = [
+        Scenario("case queue", [prepared["queue"] + "?tab=all"], cookie=worker),
+        Scenario("case detail", [f"/rights/{pk}/" for pk in cases[:500]], cookie=worker),
+        Scenario("case search", prepared["search_paths"], cookie=worker),
+        Scenario("referral inbox", [prepared["referral_inbox"]], cookie=worker),
+        Scenario("person lookup", prepared["person_lookup_paths"], cookie=worker),
+    ]
+    if prepared.get("cockpit"):
+        scenarios.append(Scenario("cockpit", [prepared["cockpit"]], cookie=coordinator))
+    token = prepared.get("api_token") or ""
+    if token and not token.startswith("ERROR"):
+        scenarios.append(
+            Scenario("API case list", [prepared["api_cases"]], headers={"Authorization": f"Bearer {token}"})
+        )
+    return [scenario for scenario in scenarios if scenario.paths and scenario.paths[0]]
+
+
+def run_module(module: str, args: list[str], timeout: int) -> dict:
+    if not (ROOT / "bench" / module.split(".")[-1]).exists():
+        return {"skipped": f"{module} not present"}
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"},
+    )
+    return {
+        "exit": result.returncode,
+        "seconds": round(time.perf_counter() - started, 1),
+        "tail": result.stdout[-1500:] if result.returncode == 0 else (result.stderr or result.stdout)[-1500:],
+    }
+
+
+def markdown(report: dict) -> str:
+    lines = [
+        f"# Benchmark — {report['size']:,} people and cases on {report['engine']}",
+        "",
+        f"Machine: {os.cpu_count()} cores; server: granian, {report['workers']} workers; "
+        f"load: wrk, {report['connections']} connections, {report['duration']} s per scenario.",
+        "",
+        "| scenario | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in report["web"]:
+        if "error" in row:
+            lines.append(f"| {row['name']} | — | — | — | — | {row['error'][:60]} |")
+        else:
+            lines.append(
+                f"| {row['name']} | {row['req_per_s']} | {row['p50_ms']} | {row['p95_ms']} | "
+                f"{row['p99_ms']} | {row['errors']} |"
+            )
+    generation = report.get("generation") or {}
+    if generation:
+        lines += [
+            "",
+            f"Data generation: {generation.get('seconds', 0):.0f} s; rows/s: "
+            + ", ".join(f"{k} {v:,.0f}" for k, v in generation.get("rows_per_second", {}).items()),
+        ]
+    memory = report.get("memory") or {}
+    if memory:
+        lines += [
+            "",
+            f"Peak RSS: web workers {memory.get('web_workers_mib')} MiB, task worker "
+            f"{memory.get('task_worker_mib')} MiB.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=100_000, help="people and cases to generate")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/shuniu_bench")
+    parser.add_argument("--reuse", action="store_true", help="keep the database of the last run")
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8300)
+    parser.add_argument("--skip-extra", action="store_true", help="skip the identity-resolution and search benches")
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    env = bench_env(args.database_url)
+    report = {
+        "size": args.size,
+        "engine": "postgresql",
+        "workers": args.workers,
+        "connections": args.connections,
+        "duration": args.duration,
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    if not args.reuse:
+        print(f"== fresh database, migrate, seed {args.size:,} people and cases", flush=True)
+        recreate_database(args.database_url)
+        shuniu(env, "migrate", "--noinput", "-v0")
+        generation_file = RESULTS / "generation.json"
+        shuniu(env, "seed_scale", "--people", str(args.size), "--cases", str(args.size), "--json", str(generation_file))
+        report["generation"] = json.loads(generation_file.read_text())
+    shuniu(env, "collectstatic", "--noinput", "-v0")
+    prepared = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "bench.prepare"], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    report["web"] = []
+    print("== web scenarios", flush=True)
+    with Server(env, args.port, args.workers) as server:
+        base = f"http://127.0.0.1:{args.port}"
+        for scenario in web_scenarios(prepared):
+            row = run_wrk(base, scenario, connections=args.connections, threads=2, duration=args.duration)
+            print(f"   {row}", flush=True)
+            report["web"].append(row)
+        report["memory"] = server.peak_rss()
+    if not args.skip_extra:
+        size = str(min(args.size, 100_000))
+        report["identity_resolution"] = run_module("bench.people", ["--size", size], timeout=3600)
+        report["search"] = run_module("bench.search", ["--size", size], timeout=3600)
+    (RESULTS / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
+    (RESULTS / "bench.md").write_text(markdown(report))
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    main()
