@@ -1,9 +1,23 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+
 from shuniu.core.models import Organization, OrganizationKind
 from shuniu.core.seeding import SeedContext
 from shuniu.core.validators import parse_id_number
-from shuniu.people.models import Gender, Person, Serving
+from shuniu.people.models import Consent, ConsentChannel, ConsentPurpose, Gender, Person, PersonTag, Serving, Tag
+from shuniu.people.synthetic import near_duplicate
 
 DEMO_PEOPLE = 2000
+DEMO_DUPLICATES = 80
+TAGS_BY_KIND = {
+    OrganizationKind.UNION: [Tag.WORKER_IN_HARDSHIP, Tag.UNEMPLOYED],
+    OrganizationKind.YOUTH_LEAGUE: [Tag.LEFT_BEHIND_CHILD, Tag.STUDENT],
+    OrganizationKind.WOMENS_FEDERATION: [Tag.SINGLE_PARENT, Tag.LOW_INCOME],
+    OrganizationKind.DISABLED_FEDERATION: [Tag.DISABILITY],
+    OrganizationKind.RED_CROSS: [Tag.IN_DIFFICULTY, Tag.ELDERLY_ALONE],
+    OrganizationKind.SCIENCE_ASSOCIATION: [Tag.ELDERLY_ALONE],
+}
 
 
 def seed(context: SeedContext) -> None:
@@ -51,4 +65,76 @@ def seed(context: SeedContext) -> None:
         for organization in rng.sample(serving_orgs, k=rng.choice([1, 1, 2])):
             servings.append(Serving(person_id=person.id, organization=organization))
     Serving.objects.bulk_create(servings, batch_size=1000, ignore_conflicts=True)
-    context.say(f"    {len(people)} people")
+    duplicates = _seed_near_duplicates(context, serving_orgs)
+    _seed_tags_and_consents(context)
+    from shuniu.people.resolution import scan_registry
+
+    pairs = scan_registry()
+    context.say(
+        f"    {len(people)} people, {duplicates} near-duplicates from other organisations, {pairs} pairs to review"
+    )
+
+
+def _seed_near_duplicates(context: SeedContext, serving_orgs: list[Organization]) -> int:
+    """The same person in a second organisation's list, typed differently (homophone, traditional
+    character, swapped digits, missing ID number, moved address): real work for the review queue."""
+    rng = context.random
+    originals = list(Person.objects.order_by("id")[: int(DEMO_PEOPLE * context.scale)])
+    chosen = rng.sample(originals, k=min(int(DEMO_DUPLICATES * context.scale), len(originals)))
+    served = {}
+    for serving in Serving.objects.filter(person__in=chosen):
+        served.setdefault(serving.person_id, set()).add(serving.organization_id)
+    copies, organizations = [], []
+    for original in chosen:
+        variant = near_duplicate(original.to_record(), rng, key=None)
+        id_number = variant.id_number
+        if id_number:
+            try:
+                parse_id_number(id_number)
+            except ValidationError:
+                id_number = ""  # a typo that breaks the check character would be refused at entry
+        others = [org for org in serving_orgs if org.pk not in served.get(original.pk, set())]
+        copies.append(
+            Person(
+                name=variant.name,
+                gender=original.gender,
+                birth_date=variant.birth_date,
+                id_number=id_number,
+                phone=variant.phone,
+                community=original.community,
+                address=variant.address,
+            )
+        )
+        organizations.append(rng.choice(others))
+    Person.objects.bulk_create(copies, batch_size=500)
+    Serving.objects.bulk_create(
+        [Serving(person=copy, organization=org) for copy, org in zip(copies, organizations, strict=True)],
+        batch_size=500,
+    )
+    return len(copies)
+
+
+def _seed_tags_and_consents(context: SeedContext) -> None:
+    rng = context.random
+    tags, consents = [], []
+    for serving in Serving.objects.select_related("organization").order_by("id"):
+        if rng.random() < 0.35:
+            tag = rng.choice(TAGS_BY_KIND.get(serving.organization.kind, [Tag.IN_DIFFICULTY]))
+            detail = rng.choice(["一级", "二级", "三级", "四级"]) if tag == Tag.DISABILITY else ""
+            tags.append(
+                PersonTag(person_id=serving.person_id, tag=tag, detail=detail, organization=serving.organization)
+            )
+        if rng.random() < 0.6:
+            given = date(2025, rng.randint(1, 12), rng.randint(1, 28))
+            for purpose in (ConsentPurpose.SERVICE, ConsentPurpose.SHARING):
+                consents.append(
+                    Consent(
+                        person_id=serving.person_id,
+                        organization=serving.organization,
+                        purpose=purpose,
+                        channel=rng.choice(ConsentChannel.values),
+                        given_on=given,
+                    )
+                )
+    PersonTag.objects.bulk_create(tags, batch_size=1000, ignore_conflicts=True)
+    Consent.objects.bulk_create(consents, batch_size=1000)
