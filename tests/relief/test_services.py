@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shuniu.core.permissions import Role
 from shuniu.core.services import DomainError
@@ -50,22 +50,32 @@ def test_application_shows_which_rules_passed_and_why(world, colleague):
     programme.rules.create(position=2, field="student_enrolled", operator="is_true", explanation="在校就读的学生")
     person = make_person(world)
 
-    application = services.create_application(programme=programme, person=person, data=data(), actor=colleague)
+    with translation.override("zh-hans"):
+        application = services.create_application(programme=programme, person=person, data=data(), actor=colleague)
 
     assert application.eligibility == [
         {
             "rule": programme.rules.get(position=1).pk,
             "explanation": "家庭人均月收入不高于1500元",
             "passed": True,
-            "detail": "declared income per member: 800.00 yuan a month",
+            "fact": "income",
+            "params": {"value": "800.00"},
+            "detail": "申报家庭人均月收入 800.00 元",
         },
         {
             "rule": programme.rules.get(position=2).pk,
             "explanation": "在校就读的学生",
             "passed": False,
-            "detail": "not enrolled as a student",
+            "fact": "not_enrolled",
+            "params": {},
+            "detail": "未在校就读",
         },
     ]
+    with translation.override("en"):
+        assert [r["detail"] for r in application.eligibility_results] == [
+            "declared income per member: 800.00 yuan a month",
+            "not enrolled as a student",
+        ]
     assert application.is_eligible is False
     assert application.status == Status.IN_REVIEW
     assert application.branch == world.org_a_branch
@@ -465,3 +475,32 @@ def test_closed_programme_refuses_applications(world, colleague):
     with pytest.raises(DomainError, match="does not take applications now"):
         services.create_application(programme=programme, person=make_person(world), data=data(), actor=colleague)
     assert Application.objects.count() == 0
+
+
+def test_rule_on_another_programme_and_tag_are_judged(world, colleague, caseworker):
+    from shuniu.people.models import PersonTag
+
+    programme = make_programme(world)
+    other = make_programme(world, code="hope-project", name="希望工程", organization=world.org_a)
+    programme.rules.create(
+        position=2, field="not_funded_by", operator="is_true", value="hope-project", explanation="未获希望工程资助"
+    )
+    programme.rules.create(
+        position=3, field="has_tag", operator="is_true", value="left_behind_child", explanation="留守儿童"
+    )
+    person = make_person(world)
+    PersonTag.objects.create(person=person, tag="left_behind_child")
+    make_application(world, programme=other, person=person, status=Status.APPROVED)
+
+    application = services.create_application(programme=programme, person=person, data=data(), actor=colleague)
+
+    assert [(r["fact"], r["passed"]) for r in application.eligibility] == [
+        ("income", True),
+        ("funded", False),
+        ("has_tag", True),
+    ]
+    with translation.override("zh-hans"):
+        assert [r["detail"] for r in application.eligibility_results][1:] == [
+            "本年度已获得 希望工程 资助",
+            "已登记为：留守儿童",
+        ]

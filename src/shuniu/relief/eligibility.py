@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from shuniu.relief.models import EligibilityRule, RuleField, RuleOperator
 
@@ -86,44 +87,80 @@ def _funded_by(person, programme_code: str, year: int) -> bool:
     ).exists()
 
 
+FACTS = {
+    "income": _lazy("declared income per member: %(value)s yuan a month"),
+    "no_birth_date": _lazy("birth date not known"),
+    "age": _lazy("age %(value)s"),
+    "enrolled": _lazy("enrolled at %(school)s"),
+    "not_enrolled": _lazy("not enrolled as a student"),
+    "no_disability_level": _lazy("no disability certificate level given"),
+    "disability_level": _lazy("disability certificate level %(value)s"),
+    "household_size": _lazy("%(value)s household members"),
+    "has_tag": _lazy("registered as: %(tag)s"),
+    "no_tag": _lazy("not registered as: %(tag)s"),
+    "funded": _lazy("already receives %(programme)s this year"),
+    "not_funded": _lazy("does not receive %(programme)s this year"),
+}
+
+
 def _fact(rule: EligibilityRule, application, today: date):
-    """(actual value for comparison, words describing it)."""
+    """(actual value for comparison, fact key, parameters): the words are rendered when shown, in
+    the reader's language."""
     person = application.person
     field = rule.field
     if field == RuleField.INCOME_PER_MEMBER:
         size = max(application.household_size or 1, 1)
         per_member = (Decimal(application.monthly_income) / size).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        return per_member, _("declared income per member: %(value)s yuan a month") % {"value": per_member}
+        return per_member, "income", {"value": str(per_member)}
     if field == RuleField.AGE:
         age = _age(person.birth_date, today)
         if age is None:
-            return None, _("birth date not known")
-        return age, _("age %(value)s") % {"value": age}
+            return None, "no_birth_date", {}
+        return age, "age", {"value": age}
     if field == RuleField.STUDENT_ENROLLED:
         if application.student_enrolled:
-            return True, _("enrolled at %(school)s") % {"school": application.school or _("a school")}
-        return False, _("not enrolled as a student")
+            return True, "enrolled", {"school": application.school}
+        return False, "not_enrolled", {}
     if field == RuleField.DISABILITY_LEVEL:
         level = application.disability_level
         if level is None:
-            return None, _("no disability certificate level given")
-        return level, _("disability certificate level %(value)s") % {"value": level}
+            return None, "no_disability_level", {}
+        return level, "disability_level", {"value": level}
     if field == RuleField.HOUSEHOLD_SIZE:
-        return application.household_size, _("%(value)s household members") % {"value": application.household_size}
+        return application.household_size, "household_size", {"value": application.household_size}
     if field == RuleField.HAS_TAG:
-        from shuniu.people.models import Tag
-
         has = person.pk is not None and person.tags.filter(tag=rule.value).exists()
-        label = dict(Tag.choices).get(rule.value, rule.value)
-        if has:
-            return True, _("registered as: %(tag)s") % {"tag": label}
-        return False, _("not registered as: %(tag)s") % {"tag": label}
+        return has, "has_tag" if has else "no_tag", {"tag": rule.value}
     if field == RuleField.NOT_FUNDED_BY:
         funded = person.pk is not None and _funded_by(person, rule.value, application.year)
-        if funded:
-            return False, _("already receives %(programme)s this year") % {"programme": rule.value}
-        return True, _("does not receive %(programme)s this year") % {"programme": rule.value}
-    return None, ""
+        return not funded, "funded" if funded else "not_funded", {"programme": rule.value}
+    return None, "", {}
+
+
+def describe(result: dict) -> str:
+    """The fact of one stored result in the current language."""
+    key = result.get("fact", "")
+    if key not in FACTS:
+        return result.get("detail", "")
+    params = dict(result.get("params", {}))
+    if "tag" in params:
+        from shuniu.people.models import Tag
+
+        params["tag"] = dict(Tag.choices).get(params["tag"], params["tag"])
+    if "programme" in params:
+        from shuniu.relief.models import Programme
+
+        params["programme"] = (
+            Programme.objects.filter(code=params["programme"]).values_list("name", flat=True).first()
+            or params["programme"]
+        )
+    if key == "enrolled" and not params.get("school"):
+        params["school"] = _("a school")
+    return str(FACTS[key]) % params
+
+
+def with_details(results: list[dict]) -> list[dict]:
+    return [{**result, "detail": describe(result)} for result in results]
 
 
 def evaluate(application, today: date | None = None) -> list[dict]:
@@ -131,7 +168,7 @@ def evaluate(application, today: date | None = None) -> list[dict]:
     today = today or timezone.localdate()
     results = []
     for rule in application.programme.rules.filter(is_active=True):
-        actual, words = _fact(rule, application, today)
+        actual, fact, params = _fact(rule, application, today)
         try:
             expected = parse_value(rule.field, rule.operator, rule.value)
         except RuleValueError:
@@ -141,5 +178,6 @@ def evaluate(application, today: date | None = None) -> list[dict]:
                 passed = bool(actual)
             else:
                 passed = _compare(actual, rule.operator, expected)
-        results.append({"rule": rule.pk, "explanation": rule.explanation, "passed": passed, "detail": words})
+        result = {"rule": rule.pk, "explanation": rule.explanation, "passed": passed, "fact": fact, "params": params}
+        results.append({**result, "detail": describe(result)})
     return results

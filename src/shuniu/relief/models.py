@@ -326,6 +326,13 @@ class Application(models.Model):
         return f"{self.code} {self.programme}"
 
     @property
+    def eligibility_results(self) -> list[dict]:
+        """The stored rule results with their facts in the reader's language."""
+        from shuniu.relief.eligibility import with_details
+
+        return with_details(self.eligibility or [])
+
+    @property
     def is_payable_status(self) -> bool:
         return self.status == Status.IN_NOTICE and self.notice is not None and self.notice.has_ended()
 

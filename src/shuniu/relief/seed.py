@@ -5,7 +5,7 @@ child funded by both Spring Bud and the Hope Project, which the duplicate-aid re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shuniu.core.models import Membership, User
 from shuniu.core.permissions import Role
@@ -287,6 +287,12 @@ def _create_reviewers(context: SeedContext) -> None:
 
 
 def seed(context: SeedContext) -> None:
+    # Notice titles and notifications written now are read by Chinese users.
+    with translation.override("zh-hans"):
+        _seed(context)
+
+
+def _seed(context: SeedContext) -> None:
     _create_reviewers(context)
     programmes = _create_programmes(context)
     now = timezone.now()
