@@ -23,6 +23,7 @@ from shuniu.rights.models import (
     Status,
 )
 
+CHOOSE = _("— choose —")
 STAFF_CHANNELS = [choice for choice in Channel.choices if choice[0] not in (Channel.WEB, Channel.API)]
 
 
@@ -163,6 +164,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, assignees=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = assignees
+        self.fields["assignee"].empty_label = CHOOSE
 
 
 class ResolveForm(forms.Form):
@@ -212,6 +214,7 @@ class ReferForm(forms.Form):
         if exclude_org is not None:
             queryset = queryset.exclude(pk=exclude_org.pk)
         self.fields["to_org"].queryset = queryset
+        self.fields["to_org"].empty_label = CHOOSE
         self.fields["mode"].initial = ReferralMode.TRANSFER
 
 
@@ -222,6 +225,7 @@ class RerouteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = referral_targets().exclude(kind=OrganizationKind.JOINT_OFFICE)
+        self.fields["organization"].empty_label = CHOOSE
 
 
 class ComplexityForm(forms.Form):
@@ -249,6 +253,7 @@ class LegalAidForm(forms.Form):
     def __init__(self, *args, providers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
+        self.fields["provider"].empty_label = CHOOSE
 
 
 class ReferralAnswerForm(forms.Form):

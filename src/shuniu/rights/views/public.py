@@ -85,7 +85,7 @@ def track(request):
             cache.set(key, 1, TRACK_WINDOW_SECONDS)
             attempts = 1
         if attempts > TRACK_ATTEMPTS:
-            form = TrackForm()
+            form.is_valid()
             form.add_error(None, _("Too many attempts. Please wait 15 minutes and try again, or call the hotline."))
             status_code = 429
         elif form.is_valid():
