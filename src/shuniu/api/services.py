@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from shuniu.core.audit import log_action
 from shuniu.core.models import Organization, User
-from shuniu.core.permissions import PERMISSIONS, Role, role_permissions
+from shuniu.core.permissions import PERMISSIONS
 from shuniu.core.scoping import get_scope
 from shuniu.core.services import DomainError
 
@@ -18,16 +18,14 @@ from .models import ApiToken, TokenKind, WebhookSubscription, hash_token, new_ra
 
 MAX_TOKEN_DAYS = 366
 EVENT_PREFIX_PATTERN = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)*\.?$")
-# Keys a token may carry: what non-administrative staff roles hold. Tokens never manage accounts,
-# tokens or the audit log.
-TOKEN_ROLES = (Role.HOTLINE_OPERATOR, Role.CASEWORKER, Role.SUPERVISOR)
+# Keys a token may never carry: administration of accounts, organisations, tokens, the calendar
+# and the audit log, and revealing full personal data (the API only ever shows masked values).
+NEVER_ON_TOKENS = {"api", "audit", "user", "account", "accounts", "organization", "calendar", "backup", "security"}
+NEVER_KEYS = {"personal_data:reveal"}
 
 
 def grantable_keys() -> list[str]:
-    keys: set[str] = set()
-    for role in TOKEN_ROLES:
-        keys |= role_permissions(role)
-    return sorted(key for key in keys if key in PERMISSIONS)
+    return sorted(key for key in PERMISSIONS if key.split(":", 1)[0] not in NEVER_ON_TOKENS and key not in NEVER_KEYS)
 
 
 def _guard_manage(actor, organization: Organization) -> None:

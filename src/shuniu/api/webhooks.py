@@ -1,8 +1,9 @@
 """Webhooks: domain events → deliveries → signed HTTP POSTs, retried with back-off, logged.
 
 An event is delivered to an integration's subscription only when it concerns an organisation the
-integration's token reaches (any `organization_id`, `*_organization_id` or `*_organization_ids`
-value in the event data), so one organisation's integration never hears about another's work.
+integration's token reaches (any `*organization_id`/`*org_id(s)` value in the event data, and for
+rights events the case's lead and participating organisations), so one organisation's integration
+never hears about another's work.
 Payloads carry ids only; the receiver reads details through the API with its token (scoped).
 
 Signature: `X-Shuniu-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the secret>`
@@ -39,20 +40,52 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=30 * 4 ** (attempts - 1))
 
 
+ORG_ID_SUFFIXES = ("organization_id", "org_id")
+ORG_IDS_SUFFIXES = ("organization_ids", "org_ids")
+
+
 def organization_ids_in(data: dict) -> set[int]:
+    """Organisation ids named in an event (`organization_id`, `to_org_id`, `co_handler_org_ids`…)."""
     ids: set[int] = set()
     for key, value in (data or {}).items():
-        if key == "organization_id" or key.endswith("_organization_id"):
+        if key.endswith(ORG_ID_SUFFIXES):
             if isinstance(value, int) and not isinstance(value, bool):
                 ids.add(value)
-        elif key.endswith("organization_ids") and isinstance(value, list | tuple):
+        elif key.endswith(ORG_IDS_SUFFIXES) and isinstance(value, list | tuple):
             ids.update(item for item in value if isinstance(item, int) and not isinstance(item, bool))
+    return ids
+
+
+def _rights_case_organizations(data: dict) -> set[int]:
+    """A rights event naming only its case concerns the case's lead and participating organisations."""
+    case_id = data.get("case_id")
+    if not isinstance(case_id, int) or isinstance(case_id, bool):
+        return set()
+    from shuniu.rights.models import CaseParticipant, RightsCase
+
+    ids = set(RightsCase.objects.filter(pk=case_id).values_list("lead_org_id", flat=True))
+    ids |= set(CaseParticipant.objects.filter(case_id=case_id).values_list("organization_id", flat=True))
+    return ids
+
+
+# Events whose data may not name every organisation concerned: how to find them.
+ENRICHERS = {"rights.": _rights_case_organizations}
+
+
+def organizations_concerned(event: str, data: dict) -> set[int]:
+    ids = organization_ids_in(data)
+    for prefix, enrich in ENRICHERS.items():
+        if event.startswith(prefix):
+            try:
+                ids |= enrich(data)
+            except ImportError:  # the app is not installed in this deployment
+                continue
     return ids
 
 
 def on_event(event: str, data: dict) -> None:
     """Subscriber of every domain event (runs after the publishing transaction committed)."""
-    org_ids = organization_ids_in(data)
+    org_ids = organizations_concerned(event, data)
     if not org_ids:
         return
     now = timezone.now()
