@@ -55,7 +55,10 @@ class MenuFilterForm(forms.Form):
 
 class CourseForm(forms.ModelForm):
     target_group_choices = forms.MultipleChoiceField(
-        label=_("Target groups"), choices=TargetGroup.choices, widget=forms.CheckboxSelectMultiple, required=True
+        label=_("Who the course is for"),
+        choices=TargetGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=True,
     )
 
     class Meta:

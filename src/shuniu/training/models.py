@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuniu.core.fields import BlindIndexField, EncryptedTextField
 from shuniu.core.models import Organization, Region
@@ -71,8 +72,10 @@ class Venue(models.Model):
     organization = models.ForeignKey(
         Organization, models.PROTECT, related_name="training_venues", verbose_name=_("managed by")
     )
-    name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=VenueKind.choices, default=VenueKind.TRAINING_BASE)
+    name = models.CharField(_("venue name"), max_length=100)
+    kind = models.CharField(
+        _("kind of venue"), max_length=20, choices=VenueKind.choices, default=VenueKind.TRAINING_BASE
+    )
     street = models.ForeignKey(
         Region, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("street")
     )
@@ -81,7 +84,7 @@ class Venue(models.Model):
     step_free = models.BooleanField(_("step-free access"), default=False)
     hearing_loop = models.BooleanField(_("hearing loop"), default=False)
     sign_language = models.BooleanField(_("sign language interpreting available"), default=False)
-    is_active = models.BooleanField(_("in use"), default=True)
+    is_active = models.BooleanField(_("venue in use"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -112,12 +115,14 @@ class Instructor(models.Model):
         Organization, models.PROTECT, related_name="training_instructors", verbose_name=_("organisation")
     )
     name = models.CharField(_("name"), max_length=60)
-    title = models.CharField(_("title"), max_length=100, blank=True, help_text=_("e.g. senior lawyer, nurse"))
+    title = models.CharField(
+        _("professional title"), max_length=100, blank=True, help_text=_("e.g. senior lawyer, nurse")
+    )
     expertise = models.CharField(
         _("expertise"), max_length=300, blank=True, help_text=_("Comma-separated, e.g. labour law, first aid")
     )
     bio = models.TextField(_("introduction"), blank=True)
-    is_active = models.BooleanField(_("available"), default=True)
+    is_active = models.BooleanField(_("available to teach"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -148,10 +153,10 @@ class Course(models.Model):
     organization = models.ForeignKey(
         Organization, models.PROTECT, related_name="training_courses", verbose_name=_("provider")
     )
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(_("course title"), max_length=120)
     category = models.CharField(_("category"), max_length=32, choices=CourseCategory.choices)
     target_groups = models.CharField(_("target groups"), max_length=200, blank=True, default="")
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("course description"), blank=True)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, default=2)
     mode = models.CharField(_("delivery"), max_length=16, choices=DeliveryMode.choices, default=DeliveryMode.OFFLINE)
     materials = models.TextField(
@@ -190,9 +195,9 @@ class Course(models.Model):
 
 
 class SessionStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    CANCELLED = "cancelled", _("Cancelled")
-    CLOSED = "closed", _("Closed")
+    SCHEDULED = "scheduled", pgettext_lazy("training session", "Scheduled")
+    CANCELLED = "cancelled", pgettext_lazy("training session", "Cancelled")
+    CLOSED = "closed", pgettext_lazy("training session", "Closed")
 
 
 class SessionQuerySet(ScopedQuerySet):
@@ -392,8 +397,8 @@ class Feedback(models.Model):
 
 class RequestStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the provider")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    ACCEPTED = "accepted", pgettext_lazy("course request", "Accepted")
+    DECLINED = "declined", pgettext_lazy("course request", "Declined")
     SCHEDULED = "scheduled", _("Scheduled")
 
 

@@ -107,7 +107,8 @@ def menu(request):
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     upcoming = defaultdict(list)
-    for session in sessions.filter(course_id__in=[c.pk for c in rows]).select_related("street").order_by("starts_at"):
+    listed = sessions.filter(course_id__in=[c.pk for c in rows], enrollment_closes_at__gt=now)
+    for session in listed.select_related("street").order_by("starts_at"):
         upcoming[session.course_id].append(session)
     for course in rows:
         course.upcoming = upcoming[course.pk][:3]

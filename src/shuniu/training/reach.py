@@ -31,6 +31,19 @@ TAG_CATEGORIES = {
     Tag.STUDENT: [CourseCategory.THEMATIC_EDUCATION],
 }
 
+# …and the target groups whose courses fit them best.
+TAG_GROUPS = {
+    Tag.UNEMPLOYED: TargetGroup.JOB_SEEKERS,
+    Tag.WORKER_IN_HARDSHIP: TargetGroup.WORKERS,
+    Tag.IN_DIFFICULTY: TargetGroup.JOB_SEEKERS,
+    Tag.LOW_INCOME: TargetGroup.JOB_SEEKERS,
+    Tag.SINGLE_PARENT: TargetGroup.WOMEN,
+    Tag.DISABILITY: TargetGroup.DISABLED,
+    Tag.LEFT_BEHIND_CHILD: TargetGroup.CHILDREN,
+    Tag.ELDERLY_ALONE: TargetGroup.ELDERLY,
+    Tag.STUDENT: TargetGroup.YOUTH,
+}
+
 
 def instructor_ratings(instructor_ids) -> dict[int, tuple[float, int]]:
     """Average rating of sessions each instructor taught a lesson in."""
@@ -125,8 +138,9 @@ def suggestions_for(user, limit: int = 40) -> list[dict]:
     )
     people: dict[int, dict] = {}
     for tag in tags:
-        entry = people.setdefault(tag.person_id, {"person": tag.person, "tags": [], "categories": []})
+        entry = people.setdefault(tag.person_id, {"person": tag.person, "tags": [], "categories": [], "groups": set()})
         entry["tags"].append(tag.get_tag_display())
+        entry["groups"].add(str(TAG_GROUPS[tag.tag]))
         for category in TAG_CATEGORIES[tag.tag]:
             if category not in entry["categories"]:
                 entry["categories"].append(category)
@@ -152,6 +166,8 @@ def suggestions_for(user, limit: int = 40) -> list[dict]:
         if person_id in busy:
             continue
         matches = [s for s in open_sessions if s.course.category in entry["categories"]]
+        fitting = [s for s in matches if set(s.course.target_group_list) & (entry["groups"] | {"everyone"})]
+        matches = fitting or matches
         matches.sort(key=lambda s: (s.places_left == 0, s.starts_at))
         for session in matches[:3]:
             session.can_enroll = scope.has("training:manage", session.organization)

@@ -283,8 +283,13 @@ def _free_plan(busy, venue, teacher, first_day, lesson_count, rng):
 def _fill(session, lessons, people, organization, rng, now) -> int:
     """Enrol people: past runs are nearly full with attendance; some coming runs are full with a waitlist."""
     past = session.status == SessionStatus.CLOSED
-    wanted = session.capacity + (rng.randint(1, 4) if not past and rng.random() < 0.4 else 0)
-    wanted = min(wanted if not past else int(session.capacity * rng.uniform(0.6, 1.0)), len(people))
+    if past:
+        wanted = int(session.capacity * rng.uniform(0.6, 1.0))
+    elif rng.random() < 0.3:
+        wanted = session.capacity + rng.randint(1, 4)
+    else:
+        wanted = int(session.capacity * rng.uniform(0.2, 0.9))
+    wanted = min(wanted, len(people))
     chosen = rng.sample(people, wanted)
     Serving.objects.bulk_create(
         [Serving(person_id=pk, organization=organization) for pk in chosen], ignore_conflicts=True
