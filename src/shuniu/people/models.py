@@ -56,7 +56,12 @@ class PersonQuerySet(ScopedQuerySet):
         org_ids = scope.org_ids_with(self.view_permission)
         if org_ids is None:
             return self
-        return self.filter(servings__organization_id__in=org_ids).distinct()
+        # A record merged into another follows it: its rows now hang on the survivor, so the
+        # survivor's serving organisations may still open it (history, undo).
+        serving = Serving.objects.filter(organization_id__in=org_ids)
+        return self.filter(
+            models.Q(pk__in=serving.values("person_id")) | models.Q(merged_into__in=serving.values("person_id"))
+        )
 
 
 class Household(models.Model):
