@@ -28,11 +28,11 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 HOUSE_ADDRESS = re.compile(r"[\u4e00-\u9fa5\dA-Za-z]{0,12}\d+\s*(?:幢|栋|号楼)\s*(?:\d+\s*单元)?\s*\d+\s*(?:室|号)")
 
 KINDS = {
-    "name": gettext_lazy("name"),
+    "name": gettext_lazy("person's name"),
     "id_number": gettext_lazy("ID number"),
     "phone": gettext_lazy("phone number"),
     "email": gettext_lazy("e-mail address"),
-    "address": gettext_lazy("address"),
+    "address": gettext_lazy("home address"),
     "other": gettext_lazy("other personal detail"),
 }
 

@@ -57,7 +57,7 @@ def certificate_pdf(volunteer) -> bytes:
         pdf.drawString(20 * mm, line, _("Date"))
         pdf.drawString(50 * mm, line, _("Activity"))
         pdf.drawString(130 * mm, line, _("Organiser"))
-        pdf.drawRightString(width - 20 * mm, line, _("Hours"))
+        pdf.drawRightString(width - 20 * mm, line, _("Hours served"))
         line -= 3 * mm
         pdf.line(20 * mm, line, width - 20 * mm, line)
         line -= 7 * mm

@@ -143,7 +143,7 @@ class HoursDecisionForm(forms.Form):
 class PhotoForm(forms.Form):
     image = forms.FileField(label=_("Photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
     caption = forms.CharField(
-        label=_("Description"), max_length=200, help_text=_("Describe the photo for people who cannot see it.")
+        label=_("Photo description"), max_length=200, help_text=_("Describe the photo for people who cannot see it.")
     )
 
 
@@ -177,7 +177,7 @@ class FromCaseForm(forms.Form):
 
 
 class SocialOrganizationForm(forms.ModelForm):
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = forms.CharField(label=_("Organisation name"), max_length=150)
     credit_code = forms.CharField(
         label=_("Unified social credit code"),
         max_length=24,
@@ -236,7 +236,7 @@ class ProcedureVersionForm(forms.Form):
         error_messages={"invalid": _("Use lower-case words joined by dots.")},
     )
     title = forms.CharField(label=_("Title"), max_length=120)
-    summary = forms.CharField(label=_("Summary"), max_length=300)
+    summary = forms.CharField(label=_("Summary of the procedure"), max_length=300)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
     effective_from = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}))
     change_note = forms.CharField(label=_("What changed"), max_length=200, required=False)

@@ -277,9 +277,8 @@ def seed(context: SeedContext) -> None:
     sign_language_org = Organization.objects.filter(code="social-sign-language").first()
     for index, (code, title, group, access, skills, place) in enumerate(ACTIVITIES):
         past = index % 3 == 2
-        starts = (now - timedelta(days=10 + index) if past else now + timedelta(days=3 + index * 2)).replace(
-            hour=9, minute=0, second=0, microsecond=0
-        )
+        moment = timezone.localtime(now - timedelta(days=10 + index) if past else now + timedelta(days=3 + index * 2))
+        starts = moment.replace(hour=9, minute=0, second=0, microsecond=0)
         activity = Activity.objects.create(
             organization=context.org(code),
             title=title,

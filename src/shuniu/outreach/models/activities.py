@@ -58,7 +58,7 @@ class Activity(models.Model):
         help_text=_("Affiliated social organisations or other organisations taking part."),
     )
     title = models.CharField(_("title"), max_length=120)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("about the activity"))
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     place = models.CharField(_("place"), max_length=200)

@@ -164,7 +164,7 @@ class NewsItem(models.Model):
     organization = models.ForeignKey(Organization, models.PROTECT, related_name="news", verbose_name=_("organisation"))
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("text"))
-    is_published = models.BooleanField(_("published"), default=True)
+    is_published = models.BooleanField(_("shown on the portal"), default=True)
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
 

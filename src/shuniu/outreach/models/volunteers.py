@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuniu.core.fields import BlindIndexField, EncryptedTextField
 from shuniu.core.models import Organization, Region
@@ -9,7 +10,7 @@ from shuniu.outreach.models.activities import Activity
 
 
 class Skill(models.TextChoices):
-    SIGN_LANGUAGE = "sign_language", _("Sign language")
+    SIGN_LANGUAGE = "sign_language", pgettext_lazy("volunteer skill", "Sign language")
     FIRST_AID = "first_aid", _("First aid")
     LEGAL = "legal", _("Legal advice")
     PSYCHOLOGY = "psychology", _("Counselling")
@@ -112,7 +113,7 @@ class Shift(models.Model):
     """A volunteer role during an activity (e.g. "sign-language interpreter, 9:00–12:00")."""
 
     activity = models.ForeignKey(Activity, models.CASCADE, related_name="shifts")
-    title = models.CharField(_("role"), max_length=80)
+    title = models.CharField(_("volunteer role"), max_length=80)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     slots = models.PositiveSmallIntegerField(_("volunteers needed"), default=1)

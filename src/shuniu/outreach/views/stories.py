@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.decorators import permission_required
@@ -139,26 +139,26 @@ def _story_action(service, success: str):
 story_remove_personal_data = permission_required("outreach:story_edit")(
     _story_action(
         story_services.remove_personal_data,
-        _lazy("Personal data replaced in the text. Read it again, then confirm the check."),
+        gettext_lazy("Personal data replaced in the text. Read it again, then confirm the check."),
     )
 )
 story_confirm_check = permission_required("outreach:story_edit")(
-    _story_action(story_services.confirm_privacy_check, _lazy("Personal-data check confirmed for this text."))
+    _story_action(story_services.confirm_privacy_check, gettext_lazy("Personal-data check confirmed for this text."))
 )
 story_submit = permission_required("outreach:story_edit")(
-    _story_action(story_services.submit_for_review, _lazy("Sent for review."))
+    _story_action(story_services.submit_for_review, gettext_lazy("Sent for review."))
 )
 story_publish = permission_required("outreach:story_publish")(
-    _story_action(story_services.publish_story, _lazy("Published on the portal."))
+    _story_action(story_services.publish_story, gettext_lazy("Published on the portal."))
 )
 story_return = permission_required("outreach:story_publish")(
-    _story_action(story_services.return_to_draft, _lazy("Returned to the author as a draft."))
+    _story_action(story_services.return_to_draft, gettext_lazy("Returned to the author as a draft."))
 )
 story_withdraw = permission_required("outreach:story_publish")(
-    _story_action(story_services.withdraw_story, _lazy("Withdrawn from the portal."))
+    _story_action(story_services.withdraw_story, gettext_lazy("Withdrawn from the portal."))
 )
 story_redraft = permission_required("outreach:story_edit")(
-    _story_action(story_services.redraft_story, _lazy("The story is a draft again."))
+    _story_action(story_services.redraft_story, gettext_lazy("The story is a draft again."))
 )
 
 
