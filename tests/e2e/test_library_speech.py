@@ -1,0 +1,87 @@
+"""Done when (issue 7): the speech uploaded as .docx and as .pdf in the browser yields page
+previews, and searching 联席会议制度 finds it with a highlighted snippet and the page number."""
+
+import pytest
+
+from shuniu.library import docgen
+from shuniu.library.models import ProcessingStatus, Resource
+from shuniu.library.seed import _paragraphs, _speech_text
+
+FALLBACK = ["一、充分认识群团组织工作的重要性。"] * 20 + ["二、建立健全群团组织联席会议制度，轮流主办、定期召开。"]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    settings.VAR_DIR = tmp_path
+    return tmp_path
+
+
+def _upload(page, tmp_path, title, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    page.goto("/library/upload/")
+    page.get_by_label("标题").fill(title)
+    page.get_by_label("类别").select_option("speech")
+    page.get_by_label("可见范围").select_option("staff")
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_role("button", name="上传", exact=True).click()
+    page.wait_for_load_state("domcontentloaded")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_speech_docx_and_pdf_get_previews_and_are_found_with_page(page, world, sign_in, axe, media, tmp_path):
+    text = _speech_text()
+    paragraphs = _paragraphs(text) if text else FALLBACK
+    title = "在区群团组织工作大会上的讲话"
+    # Tests run tasks inline: the upload request waits for LibreOffice's conversion.
+    page.set_default_timeout(120000)
+    page.set_default_navigation_timeout(120000)
+    sign_in(page, world.caseworker)
+
+    _upload(page, tmp_path, f"{title}（Word）", "讲话.docx", docgen.docx_bytes(title, paragraphs, page_break_every=3))
+    assert "文件已上传" in page.content()
+    _upload(page, tmp_path, f"{title}（PDF）", "讲话.pdf", docgen.pdf_bytes(title, paragraphs, page_break_every=3))
+
+    for resource in Resource.objects.all():
+        assert resource.current_version.status == ProcessingStatus.READY, resource.current_version.status_message
+        page.goto(f"/library/{resource.pk}/")
+        assert page.locator("figure.library-page img").count() >= 2
+        assert page.locator("figure.library-page img").first.evaluate("img => img.naturalWidth") > 0
+    violations = axe(page)
+    assert violations == [], violations
+
+    page.goto("/library/")
+    page.get_by_label("全文搜索").fill("联席会议制度")
+    page.get_by_label("全文搜索").press("Enter")
+    page.wait_for_load_state("domcontentloaded")
+    results = page.locator(".list-group-item")
+    assert results.count() == 2
+    assert results.first.locator("mark").first.inner_text() == "联席会议制度"
+    badge = results.first.locator(".badge").inner_text()
+    assert badge.startswith("第 ") and badge.endswith(" 页")
+    violations = axe(page)
+    assert violations == [], violations
+
+    results.first.locator("a").first.click()
+    page.wait_for_load_state("domcontentloaded")
+    number = badge.split()[1]
+    assert page.url.endswith(f"#page-{number}")
+    assert page.locator(f"#page-{number}.is-target").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_library_on_a_phone(phone_page, world, axe, media):
+    from tests.library.factories import make_resource
+
+    make_resource(world, title="反家庭暴力法律知识问答", audience="public")
+    phone_page.goto("/portal/library/")
+    assert phone_page.get_by_role("link", name="反家庭暴力法律知识问答").is_visible()
+    assert axe(phone_page) == []
+    phone_page.get_by_role("link", name="反家庭暴力法律知识问答").click()
+    phone_page.wait_for_load_state("domcontentloaded")
+    assert phone_page.get_by_role("link", name="下载").is_visible()
+    assert axe(phone_page) == []
