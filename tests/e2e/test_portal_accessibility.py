@@ -81,6 +81,10 @@ def test_every_portal_and_outreach_page_passes_axe_on_a_phone(phone_page, world,
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("url", other_public_pages())
 def test_other_apps_public_page_passes_axe_on_a_phone(url, phone_page, world, axe):
+    from django.test import Client
+
+    if Client().get(url).status_code == 405:
+        pytest.skip("answers POST only")
     response = phone_page.goto(url)
     assert response.status < 400, url
     assert axe(phone_page) == []
