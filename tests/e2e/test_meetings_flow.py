@@ -24,12 +24,22 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-def _page_for(browser, live_server, sign_in, user):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    sign_in(page, user)
-    return page
+@pytest.fixture
+def page_for(browser, live_server, sign_in):
+    """page_for(user): a signed-in page in its own browser context (one per organisation)."""
+    contexts = []
+
+    def make(user):
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        sign_in(page, user)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 def _local(moment):
@@ -49,7 +59,7 @@ def _submit_plan(page, meeting, title, street_label, month):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_cycle_of_the_joint_meeting(browser, live_server, sign_in, media, tmp_path):
+def test_one_cycle_of_the_joint_meeting(page_for, media, tmp_path, axe):
     world = build_world()
     youth = f.second_member(world)
     youth_user = f.make_member_user(world, youth)
@@ -57,7 +67,7 @@ def test_one_cycle_of_the_joint_meeting(browser, live_server, sign_in, media, tm
     TOTPDevice.objects.create(user=world.coordinator, name="e2e", confirmed=True)
 
     # The joint office plans the next meeting; the rotation picks the Women's Federation.
-    office = _page_for(browser, live_server, sign_in, world.coordinator)
+    office = page_for(world.coordinator)
     office.goto(f"/meetings/series/{series.pk}/")
     assert "按轮值顺序，下一次主办单位：临江区妇女联合会" in office.inner_text("main")
     office.get_by_role("button", name="安排下一次会议").click()
@@ -67,7 +77,7 @@ def test_one_cycle_of_the_joint_meeting(browser, live_server, sign_in, media, tm
     assert "下一次会议由区妇联主办。" in office.content()
 
     # The host schedules it: the meeting is in two hours, submissions close in one.
-    host = _page_for(browser, live_server, sign_in, world.caseworker)
+    host = page_for(world.caseworker)
     host.goto(f"/meetings/meeting/{meeting.pk}/schedule/")
     now = timezone.now()
     host.fill("#id_starts_at", _local(now + timedelta(hours=2)))
@@ -81,11 +91,13 @@ def test_one_cycle_of_the_joint_meeting(browser, live_server, sign_in, media, tm
     # Both members hand in plans that overlap.
     month = timezone.localdate().strftime("%Y-%m")
     _submit_plan(host, meeting, "留守儿童暑期关爱行动", "东湖街道", month)
-    member = _page_for(browser, live_server, sign_in, youth_user)
+    member = page_for(youth_user)
     _submit_plan(member, meeting, "留守儿童暑期托管服务", "东湖街道", month)
 
     # The cooperation point appears with its reasons; the host accepts it and makes it a project.
     host.goto(f"/meetings/meeting/{meeting.pk}/")
+    # The shell's inbox link (core/base.html) has a known label mismatch, reported to the lead.
+    assert [v for v in axe(host) if not v.startswith("label-content-name-mismatch")] == []
     point = host.locator(".cooperation-point").first
     reasons = point.locator(".point-reasons").inner_text()
     assert "留守" in reasons and "服务对象相同" in reasons and "街道相同" in reasons

@@ -124,7 +124,7 @@ class PlanItemForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(label=_("What"), max_length=200, required=False)
     target_group = forms.ChoiceField(
-        label=_("Target group"), choices=[("", "---------"), *TargetGroup.choices], required=False
+        label=_("Target group"), choices=[("", _("Choose…")), *TargetGroup.choices], required=False
     )
     street = forms.ModelChoiceField(
         label=_("Street"),
@@ -163,9 +163,15 @@ class DecisionForm(forms.Form):
 class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Project title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    lead = forms.ModelChoiceField(label=_("Lead organisation"), queryset=Organization.objects.none())
+    lead = forms.ModelChoiceField(
+        label=_("Lead organisation"),
+        queryset=Organization.objects.none(),
+        empty_label=_("Choose the lead organisation"),
+    )
     partners = forms.ModelMultipleChoiceField(
-        label=_("Partners"), queryset=Organization.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Partners"),
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, series=None, **kwargs):
@@ -210,11 +216,15 @@ def _not_past(value: date) -> date:
 
 class ActionItemForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200)
-    lead = forms.ModelChoiceField(label=_("Lead organisation"), queryset=Organization.objects.none())
+    lead = forms.ModelChoiceField(
+        label=_("Lead organisation"),
+        queryset=Organization.objects.none(),
+        empty_label=_("Choose the lead organisation"),
+    )
     co_organizations = forms.ModelMultipleChoiceField(
         label=_("Co-organisations"),
         queryset=Organization.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), validators=[_not_past])
@@ -248,7 +258,7 @@ class ProgressForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status after this report"),
         choices=[(s.value, s.label) for s in (ItemStatus.ON_TRACK, ItemStatus.AT_RISK, ItemStatus.DONE)],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         initial=ItemStatus.ON_TRACK,
     )
     files = MultipleFileField(
