@@ -119,6 +119,31 @@ def run_module(module: str, args: list[str], timeout: int) -> dict:
     }
 
 
+PAIRS = [
+    ("case queue", "helpdesk list rows"),
+    ("case search", "helpdesk search rows"),
+    ("case detail", "helpdesk detail"),
+    ("cockpit", "helpdesk dashboard"),
+]
+
+
+def ratios(ours: list[dict], peer: list[dict]) -> list[dict]:
+    by_name = {row["name"]: row for row in ours + peer if "error" not in row}
+    result = []
+    for mine, theirs in PAIRS:
+        if mine in by_name and theirs in by_name:
+            a, b = by_name[mine], by_name[theirs]
+            result.append(
+                {
+                    "shuniu": mine,
+                    "peer": theirs,
+                    "throughput_ratio": round(a["req_per_s"] / max(b["req_per_s"], 0.001), 1),
+                    "p95_ratio": round(b["p95_ms"] / max(a["p95_ms"], 0.001), 1),
+                }
+            )
+    return result
+
+
 def markdown(report: dict) -> str:
     lines = [
         f"# Benchmark — {report['size']:,} people and cases on {report['engine']}",
@@ -137,6 +162,19 @@ def markdown(report: dict) -> str:
                 f"| {row['name']} | {row['req_per_s']} | {row['p50_ms']} | {row['p95_ms']} | "
                 f"{row['p99_ms']} | {row['errors']} |"
             )
+    for row in report.get("peer", []):
+        if "error" in row:
+            lines.append(f"| {row['name']} | — | — | — | — | {row['error'][:60]} |")
+        else:
+            lines.append(
+                f"| {row['name']} | {row['req_per_s']} | {row['p50_ms']} | {row['p95_ms']} | "
+                f"{row['p99_ms']} | {row['errors']} |"
+            )
+    if report.get("ratios"):
+        lines += ["", "| Shuniu | django-helpdesk | throughput × | p95 × faster |", "|---|---|---:|---:|"]
+        lines += [
+            f"| {r['shuniu']} | {r['peer']} | {r['throughput_ratio']} | {r['p95_ratio']} |" for r in report["ratios"]
+        ]
     generation = report.get("generation") or {}
     if generation:
         lines += [
@@ -164,6 +202,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8300)
     parser.add_argument("--skip-extra", action="store_true", help="skip the identity-resolution and search benches")
+    parser.add_argument("--skip-peer", action="store_true", help="skip django-helpdesk side by side")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     env = bench_env(args.database_url)
@@ -197,6 +236,19 @@ def main() -> None:
             print(f"   {row}", flush=True)
             report["web"].append(row)
         report["memory"] = server.peak_rss()
+    if not args.skip_peer:
+        from bench.peer.compare_helpdesk import run as run_helpdesk
+
+        print("== django-helpdesk side by side", flush=True)
+        report["peer"] = run_helpdesk(
+            args.size,
+            port=args.port + 1,
+            workers=args.workers,
+            connections=args.connections,
+            duration=args.duration,
+            reuse=args.reuse,
+        )
+        report["ratios"] = ratios(report["web"], report["peer"])
     if not args.skip_extra:
         size = str(min(args.size, 100_000))
         report["identity_resolution"] = run_module("bench.people", ["--size", size], timeout=3600)

@@ -106,31 +106,41 @@ def run_wrk(base: str, scenario: Scenario, *, connections: int, threads: int, du
 class Server:
     """granian with N workers and one task worker, in their own process group."""
 
-    def __init__(self, env: dict, port: int, workers: int):
+    def __init__(
+        self,
+        env: dict,
+        port: int,
+        workers: int,
+        *,
+        python: str = sys.executable,
+        application: str = "shuniu.wsgi:application",
+        task_worker: bool = True,
+    ):
         self.env, self.port, self.workers = env, port, workers
+        self.python, self.application, self.task_worker = python, application, task_worker
         self.processes: list[subprocess.Popen] = []
 
     def __enter__(self):
-        python = sys.executable
+        granian = [
+            self.python,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--no-ws",
+            "--backlog",
+            "2048",
+            self.application,
+        ]
         self.processes.append(
             subprocess.Popen(
-                [
-                    python,
-                    "-m",
-                    "granian",
-                    "--interface",
-                    "wsgi",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--workers",
-                    str(self.workers),
-                    "--no-ws",
-                    "--backlog",
-                    "2048",
-                    "shuniu.wsgi:application",
-                ],
+                granian,
                 env=self.env,
                 cwd=ROOT,
                 start_new_session=True,
@@ -138,22 +148,25 @@ class Server:
                 stderr=subprocess.PIPE,
             )
         )
-        self.processes.append(
-            subprocess.Popen(
-                [python, "-m", "shuniu", "db_worker", "--no-reload", "--worker-id", "bench-worker"],
-                env=self.env,
-                cwd=ROOT,
-                start_new_session=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+        if self.task_worker:
+            worker = [self.python, "-m", "shuniu", "db_worker", "--no-reload", "--worker-id", "bench-worker"]
+            self.processes.append(
+                subprocess.Popen(
+                    worker,
+                    env=self.env,
+                    cwd=ROOT,
+                    start_new_session=True,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
             )
-        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=5) as response:
-                    if response.status == 200:
-                        return self
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=5):
+                    return self
+            except urllib.error.HTTPError:
+                return self  # the server answers (a 404 or a redirect is an answer)
             except OSError:
                 time.sleep(0.5)
         raise RuntimeError("the server did not start: " + self.processes[0].stderr.read(2000).decode(errors="replace"))
