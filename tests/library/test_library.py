@@ -437,3 +437,12 @@ def test_upload_view_keeps_metadata_on_bad_file(world, client_for, caseworker):
     assert 'value="我的标题"' in html
     assert "but the content is PDF" in html or "但内容是" in html
     assert nothing_created()
+
+
+def test_home_shows_failed_uploads_and_open_reports(world, client_for, caseworker, supervisor, outsider):
+    resource = make_resource(world, upload=upload("坏.pdf", b"%PDF-1.4 broken"), title="损坏的文件")
+    services.report_resource(outsider, make_resource(world, audience=Audience.STAFF, title="被举报的资料"), "wrong")
+    caseworker_home = client_for(caseworker).get(reverse("core:home")).content.decode()
+    assert resource.title in caseworker_home
+    supervisor_home = client_for(supervisor).get(reverse("core:home")).content.decode()
+    assert "被举报的资料" in supervisor_home
