@@ -53,3 +53,19 @@ def test_resolve_finds_pairs_through_blocks_once():
     ]
     pairs = [(left, right) for left, right, _ in matching.resolve(records)]
     assert pairs == [(1, 2)]
+
+
+def test_id_typos_score_near_whatever_the_check_character():
+    number = "330106198005171245"
+    swapped = "330106198005711245"
+    assert matching.id_similarity(number, swapped[:17] + "9") == 0.8
+    assert matching.id_similarity(number, number[:17] + "X") == 0.9
+    assert matching.id_similarity(number, "110105197001011234") == 0.0
+
+
+def test_similar_shapes_and_swapped_phone_digits_are_found():
+    left = Record(1, "王颖", birth_date=BIRTH, gender="female", phone="13812345678")
+    shape = Record(2, "玉颖", gender="female", phone="13812345678")
+    swapped = Record(3, "王颖", gender="female", phone="13812345687")
+    assert matching.name_similarity("王颖", "玉颖") == 0.9
+    assert sorted((a, b) for a, b, _ in matching.resolve([left, shape, swapped])) == [(1, 2), (1, 3)]

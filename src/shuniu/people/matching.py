@@ -35,6 +35,12 @@ _ADDRESS_NOISE = re.compile(r"[\s\u3000,，。.、#\-—_()（）]")
 _FOLD = [("zh", "z"), ("ch", "c"), ("sh", "s"), ("eng", "en"), ("ing", "in"), ("ang", "an"), ("l", "n")]
 
 
+# Characters told apart by one stroke, often mistyped or misread from handwriting; compared as one.
+SIMILAR_SHAPES = str.maketrans(
+    {"玉": "王", "末": "未", "已": "己", "巳": "己", "曰": "日", "入": "人", "士": "土", "夫": "天"}
+)
+
+
 @lru_cache(maxsize=200_000)
 def normalize_name(name: str) -> str:
     """Simplified characters without spaces or separators: '張 偉' → '张伟'."""
@@ -112,24 +118,46 @@ def name_similarity(left: str, right: str) -> float:
         return -1.0
     if a == b:
         return 1.0
+    shape_a, shape_b = a.translate(SIMILAR_SHAPES), b.translate(SIMILAR_SHAPES)
+    if shape_a == shape_b:
+        return 0.9  # one stroke apart (王/玉)
     characters = Levenshtein.normalized_similarity(a, b)
     pa, pb = name_pinyin(a), name_pinyin(b)
     if pa == pb:
         return 0.95  # homophones (张伟/张玮): same sound, different character
     pinyin = Levenshtein.normalized_similarity(pa, pb)
-    same_surname = 1.0 if a[0] == b[0] or pa.split(" ")[0] == pb.split(" ")[0] else 0.0
+    same_surname = 1.0 if shape_a[0] == shape_b[0] or pa.split(" ")[0] == pb.split(" ")[0] else 0.0
     return max(characters, 0.85 * pinyin) * (0.8 + 0.2 * same_surname)
 
 
 def digits_similarity(left: str, right: str) -> float:
-    """1 for equal, 0.8 for one transposition or one wrong digit, 0 otherwise (too far to be a typo)."""
+    """1 for equal; 0.8 for one transposition or one wrong digit; 0.6 for two transpositions (the
+    same digits in a different order); 0 otherwise (too far to be a typo)."""
     if not left or not right:
         return -1.0
     if left == right:
         return 1.0
-    if len(left) == len(right) and DamerauLevenshtein.distance(left, right) == 1:
-        return 0.8
+    if len(left) == len(right):
+        distance = DamerauLevenshtein.distance(left, right, score_cutoff=2)
+        if distance == 1:
+            return 0.8
+        if distance == 2 and sorted(left) == sorted(right):
+            return 0.6
     return 0.0
+
+
+def id_similarity(left: str, right: str) -> float:
+    """Like digits, on the 17 digits before the check character: a typo usually comes with a
+    check character that no longer fits (or one recomputed by a form), so it is not counted twice."""
+    if not left or not right:
+        return -1.0
+    if left == right:
+        return 1.0
+    if len(left) == len(right) == 18:
+        if left[:17] == right[:17]:
+            return 0.9
+        return digits_similarity(left[:17], right[:17])
+    return digits_similarity(left, right)
 
 
 def date_similarity(left: date | None, right: date | None) -> float:
@@ -151,7 +179,7 @@ def score(left: Record, right: Record) -> Score:
     """Weighted similarity over the fields both records have (missing on either side: no weight)."""
     fields = {
         "name": name_similarity(left.name, right.name),
-        "id_number": digits_similarity(left.id_number, right.id_number),
+        "id_number": id_similarity(left.id_number, right.id_number),
         "birth_date": date_similarity(left.birth_date, right.birth_date),
         "phone": digits_similarity(left.phone, right.phone),
         "address": address_similarity(left.address, right.address),
@@ -183,9 +211,12 @@ def blocking_keys(record: Record) -> list[str]:
     if record.id_number:
         keys.append("i:" + record.id_number)
         keys.append("j:" + id_without_birth(record.id_number))  # birth date typed wrong
+        keys.append("s:" + "".join(sorted(record.id_number[:17])))  # digits swapped anywhere
+    pinyin = name_key(record.name)
     if record.phone:
         keys.append("p:" + record.phone)
-    pinyin = name_key(record.name)
+        if pinyin:
+            keys.append(f"q:{pinyin}:" + "".join(sorted(record.phone)))  # same name, phone digits swapped
     if pinyin:
         year = record.birth_date.year if record.birth_date else (record.id_number[6:10] if record.id_number else "")
         if year:
@@ -196,6 +227,9 @@ def blocking_keys(record: Record) -> list[str]:
     address = normalize_address(record.address)
     if address:
         keys.append("a:" + address)
+        if pinyin:  # same name in the same community, the flat written differently or moved
+            community = address.split("社区", 1)[0] if "社区" in address else address[:12]
+            keys.append(f"c:{pinyin}:{community}")
     return keys
 
 
