@@ -283,3 +283,26 @@ def test_course_request_form_validates_and_saves(world):
     )
     assert good.status_code == 302
     assert course.requests.get().contact_phone == "13900001111"
+
+
+def test_promotion_message_is_sent_by_text_once(world, django_capture_on_commit_callbacks, mailoutbox):
+    session = make_session(world, capacity=1)
+    first = services.enroll(session, make_person(world))
+    waiting = make_person(world, phone="13955556666")
+    services.enroll(session, waiting)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_enrollment(first)
+    assert [m.to for m in mailoutbox] == [["13955556666@sms.shuniu.invalid"]]
+    message = waiting.training_messages.get()
+    assert message.sent_at is not None
+    services.send_text(message.pk)
+    assert len(mailoutbox) == 1
+
+
+def test_staff_edits_own_venue_but_not_another_organisations(world, client_for):
+    venue = make_venue(world, capacity=20)
+    data = {"name": "新名称书屋", "kind": "reading_room", "address": "x", "capacity": 25, "is_active": "on"}
+    assert client_for(world.outsider).post(reverse("training:venue_edit", args=[venue.pk]), data).status_code == 404
+    assert client_for(world.caseworker).post(reverse("training:venue_edit", args=[venue.pk]), data).status_code == 302
+    venue.refresh_from_db()
+    assert (venue.name, venue.capacity) == ("新名称书屋", 25)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
-from django.db.models import F, Q
+from django.db.models import Avg, Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,6 +39,7 @@ from shuniu.training.models import (
     Course,
     Enrollment,
     EnrollmentStatus,
+    Feedback,
     Lesson,
     Session,
     SessionStatus,
@@ -145,10 +146,11 @@ def course(request, pk: int):
     for session in sessions:
         session.my_enrollment = mine.get(session.pk)
         session.open_now = session.is_open(now)
+    rating = Feedback.objects.filter(enrollment__session__course=course).aggregate(avg=Avg("rating"), n=Count("id"))
     return render(
         request,
         "training/public/course.html",
-        {"course": course, "sessions": sessions, "citizen": citizen(request)},
+        {"course": course, "sessions": sessions, "citizen": citizen(request), "rating": rating},
     )
 
 
@@ -195,7 +197,7 @@ def verify(request):
             request.session[PENDING_KEY] = {"phone": form.cleaned_data["phone"], "name": form.cleaned_data["name"]}
             text = _("Your Shuniu training code is %(code)s. It is valid for 10 minutes.") % {"code": code}
             # The mail backend is the SMS outbox until a gateway is connected (var/mail/ without SMTP).
-            send_mail(_("Verification code"), text, None, [f"{form.cleaned_data['phone']}@sms.shuniu.invalid"])
+            send_mail(_("Verification code"), text, None, [services.sms_address(form.cleaned_data["phone"])])
             if show_codes_on_screen():
                 messages.info(request, _("Demo system without text messages: your code is %(code)s.") % {"code": code})
             return redirect(f"{reverse('training_public:verify_code')}?next={next_url}")

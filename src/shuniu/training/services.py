@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -641,7 +642,25 @@ def message_person(person: Person, body: str, *, url: str = "", dedupe_key: str 
     """Leave a message for a citizen (shown on "my courses"; an SMS gateway may send unsent ones)."""
     if dedupe_key and CitizenMessage.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    return CitizenMessage.objects.create(person=person, body=body[:300], url=url, dedupe_key=dedupe_key)
+    message = CitizenMessage.objects.create(person=person, body=body[:300], url=url, dedupe_key=dedupe_key)
+    if person.phone:
+        transaction.on_commit(lambda: send_text(message.pk))
+    return message
+
+
+def send_text(message_id: int) -> None:
+    """Send one citizen message by text. Until an SMS gateway is connected the mail backend is the
+    outbox (var/mail/ without SMTP); `sent_at` makes a re-run a no-op."""
+    message = CitizenMessage.objects.select_related("person").filter(pk=message_id, sent_at__isnull=True).first()
+    if message is None or not message.person.phone:
+        return
+    if CitizenMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(sent_at=timezone.now()) != 1:
+        return
+    send_mail(_("Shuniu training"), message.body, None, [sms_address(message.person.phone)])
+
+
+def sms_address(phone: str) -> str:
+    return f"{normalize_phone(phone)}@sms.shuniu.invalid"
 
 
 def _code_hash(phone: str, code: str) -> str:

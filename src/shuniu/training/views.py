@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shuniu.core.audit import log_action
 from shuniu.core.decorators import permission_required
 from shuniu.core.scoping import get_scope, get_visible_or_404
 from shuniu.core.services import DomainError
@@ -89,8 +90,6 @@ def course_create(request):
     if request.method == "POST" and form.is_valid():
         form.instance.organization = organization
         course = form.save()
-        from shuniu.core.audit import log_action
-
         log_action("training.course.created", actor=request.user, organization=organization, obj=course)
         messages.success(request, _("The course is on the menu. Now schedule a session."))
         return redirect("training:course_detail", pk=course.pk)
@@ -123,8 +122,6 @@ def course_edit(request, pk: int):
     form = CourseForm(request.POST or None, instance=course)
     if request.method == "POST" and form.is_valid():
         form.save()
-        from shuniu.core.audit import log_action
-
         log_action("training.course.updated", actor=request.user, organization=course.organization, obj=course)
         messages.success(request, _("Saved."))
         return redirect("training:course_detail", pk=course.pk)
@@ -362,11 +359,26 @@ def venue_create(request):
     if request.method == "POST" and form.is_valid():
         form.instance.organization = organization
         venue = form.save()
+        log_action("training.venue.created", actor=request.user, organization=organization, obj=venue)
         messages.success(request, _("Venue saved."))
         return redirect("training:venue_detail", pk=venue.pk)
     return render(
         request, "training/form.html", {"form": form, "title": _("New venue"), "back": reverse("training:venues")}
     )
+
+
+@permission_required("training:manage")
+def venue_edit(request, pk: int):
+    venue = get_visible_or_404(Venue.objects.all(), request.user, pk=pk)
+    _require_manage(request, venue.organization)
+    form = VenueForm(request.POST or None, instance=venue)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        log_action("training.venue.updated", actor=request.user, organization=venue.organization, obj=venue)
+        messages.success(request, _("Venue saved."))
+        return redirect("training:venue_detail", pk=venue.pk)
+    back = reverse("training:venue_detail", args=[pk])
+    return render(request, "training/form.html", {"form": form, "title": _("Edit venue"), "back": back})
 
 
 @permission_required("training:view")
@@ -403,6 +415,7 @@ def instructor_create(request):
     if request.method == "POST" and form.is_valid():
         form.instance.organization = organization
         instructor = form.save()
+        log_action("training.instructor.created", actor=request.user, organization=organization, obj=instructor)
         messages.success(request, _("Instructor saved."))
         return redirect("training:instructor_detail", pk=instructor.pk)
     return render(
@@ -410,6 +423,22 @@ def instructor_create(request):
         "training/form.html",
         {"form": form, "title": _("New instructor"), "back": reverse("training:instructors")},
     )
+
+
+@permission_required("training:manage")
+def instructor_edit(request, pk: int):
+    instructor = get_visible_or_404(Instructor.objects.all(), request.user, pk=pk)
+    _require_manage(request, instructor.organization)
+    form = InstructorForm(request.POST or None, instance=instructor)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        log_action(
+            "training.instructor.updated", actor=request.user, organization=instructor.organization, obj=instructor
+        )
+        messages.success(request, _("Instructor saved."))
+        return redirect("training:instructor_detail", pk=instructor.pk)
+    back = reverse("training:instructor_detail", args=[pk])
+    return render(request, "training/form.html", {"form": form, "title": _("Edit instructor"), "back": back})
 
 
 @permission_required("training:view")
@@ -423,7 +452,14 @@ def instructor_detail(request, pk: int):
     return render(
         request,
         "training/calendar.html",
-        {"owner": instructor, "kind": "instructor", "lessons": lessons, "feed_url": feed, "rating": rating},
+        {
+            "owner": instructor,
+            "kind": "instructor",
+            "lessons": lessons,
+            "feed_url": feed,
+            "rating": rating,
+            "can_edit": get_scope(request.user).has("training:manage", instructor.organization),
+        },
     )
 
 
