@@ -85,3 +85,11 @@ ROUTES = [
 ]
 
 assert all(set(route.expect) == set(PERSONAS) for route in ROUTES)
+
+ROUTES.append(
+    Route(
+        "meetings:series_edit",
+        kwargs=_series,
+        expect={"caseworker": 403, "colleague": 403, "outsider": 404, "coordinator": 200, "anonymous": 302},
+    )
+)

@@ -130,3 +130,24 @@ def test_agenda_of_the_next_meeting_starts_with_open_items_of_the_last(world, co
     lines = second.agenda.splitlines()
     assert lines[0] == "检查上次会议未办结的督办事项："
     assert len(lines) == 2 and "开展留守儿童关爱联合行动" in lines[1] and "存在风险" in lines[1]
+
+
+def test_series_update_reorders_and_deactivates_removed_members(world, coordinator):
+    red_cross = _third_member(world)
+    series = f.make_series(world)
+
+    services.update_series(
+        actor=coordinator, series=series, name="联席会议", period="monthly", members=[red_cross, world.org_a]
+    )
+
+    assert [m.organization for m in series.active_members()] == [red_cross, world.org_a]
+    assert series.members.get(organization=f.second_member(world)).is_active is False
+    assert services.compute_next_host(series).host == red_cross
+
+
+def test_member_organisation_cannot_change_the_series(world, caseworker):
+    series = f.make_series(world)
+    with pytest.raises(DomainError, match="只有负责该联席会议的联席办"):
+        services.update_series(actor=caseworker, series=series, name="改名", period="monthly", members=[world.org_a])
+    series.refresh_from_db()
+    assert (series.name, series.members.filter(is_active=True).count()) == ("临江区群团联席会议", 2)

@@ -65,14 +65,16 @@ class SeriesForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=Period.choices, initial=Period.QUARTERLY)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, positions: dict[int, int] | None = None, **kwargs):
+        """`positions`: organisation id → current place in the rotation (editing a series)."""
         super().__init__(*args, **kwargs)
         self.candidates = list(
             Organization.objects.filter(kind__in=MASS_ORGANIZATION_KINDS, parent__isnull=True, is_active=True)
         )
         for index, org in enumerate(self.candidates, start=1):
+            initial = index if positions is None else positions.get(org.pk)
             self.fields[f"position_{org.pk}"] = forms.IntegerField(
-                label=org.name, required=False, min_value=1, max_value=99, initial=index
+                label=org.name, required=False, min_value=1, max_value=99, initial=initial
             )
 
     def position_fields(self):

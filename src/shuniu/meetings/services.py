@@ -109,6 +109,37 @@ def create_series(
     return series
 
 
+def update_series(
+    *, actor, series: MeetingSeries, name: str, period: str, members: list[Organization], description: str = ""
+) -> MeetingSeries:
+    """Change name, period, members and rotation order. Members taken out are deactivated, not
+    deleted, so past meetings keep their hosts and submissions."""
+    _require_manage(actor, series)
+    if len(members) < 2:
+        raise DomainError(_("A joint meeting needs at least two member organisations."))
+    if len({m.pk for m in members}) != len(members):
+        raise DomainError(_("An organisation can only be a member once."))
+    with transaction.atomic():
+        series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+        before = list(series.active_members().values_list("organization_id", flat=True))
+        series.name, series.period, series.description = name, period, description
+        series.save(update_fields=["name", "period", "description"])
+        chosen = {org.pk for org in members}
+        series.members.exclude(organization_id__in=chosen).update(is_active=False)
+        for position, org in enumerate(members, start=1):
+            SeriesMember.objects.update_or_create(
+                series=series, organization=org, defaults={"position": position, "is_active": True}
+            )
+        log_action(
+            "meetings.series.updated",
+            actor=actor,
+            organization=series.convenor,
+            obj=series,
+            data={"before": before, "after": [m.pk for m in members], "period": period},
+        )
+    return series
+
+
 @transaction.atomic
 def request_pass(*, actor, series: MeetingSeries, organization: Organization, reason: str) -> PassRequest:
     """A member asks to pass its next turn as host; the reason is kept and shown with the rotation."""

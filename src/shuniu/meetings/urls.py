@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("series/new/", views.series_create, name="series_create"),
     path("series/<int:pk>/", views.series_detail, name="series_detail"),
+    path("series/<int:pk>/edit/", views.series_edit, name="series_edit"),
     path("series/<int:pk>/pass/", views.series_pass, name="series_pass"),
     path("series/<int:pk>/next/", views.series_next, name="series_next"),
     path("meeting/<int:pk>/", views.meeting_detail, name="meeting_detail"),

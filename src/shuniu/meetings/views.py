@@ -100,6 +100,36 @@ def series_create(request):
     return render(request, "meetings/series_form.html", {"form": form})
 
 
+@permission_required("meetings:manage")
+@require_http_methods(["GET", "POST"])
+def series_edit(request, pk):
+    series = get_visible_or_404(MeetingSeries.objects.select_related("convenor"), request.user, pk=pk)
+    if not services.can_manage(request.user, series):
+        raise PermissionDenied
+    positions = {m.organization_id: m.position for m in series.active_members()}
+    form = SeriesForm(
+        request.POST or None,
+        initial={"name": series.name, "period": series.period, "description": series.description},
+        positions=positions,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_series(
+                actor=request.user,
+                series=series,
+                name=form.cleaned_data["name"],
+                period=form.cleaned_data["period"],
+                members=form.cleaned_data["members"],
+                description=form.cleaned_data["description"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The series was updated."))
+            return redirect("meetings:series_detail", series.pk)
+    return render(request, "meetings/series_form.html", {"form": form, "series": series})
+
+
 @permission_required("meetings:view")
 def series_detail(request, pk):
     series = get_visible_or_404(MeetingSeries.objects.select_related("convenor"), request.user, pk=pk)
