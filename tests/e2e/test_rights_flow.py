@@ -4,13 +4,14 @@ union's legal aid → accepted → resolved with money recovered → follow-up �
 from decimal import Decimal
 
 from shuniu.core.permissions import Role
-from shuniu.rights.models import CaseCategory, RightsCase, RoutingRule
+from shuniu.rights.models import RightsCase, RoutingRule
+from tests.rights.helpers import category as category_named
 from tests.rights.helpers import legal_aid_org
 from tests.world import make_user
 
 
 def test_portal_request_to_closure_across_organisations(page, world, sign_in):
-    category = CaseCategory.objects.get(code="labour_contract")
+    category = category_named("labour_contract")
     RoutingRule.objects.create(category=category, organization=world.org_a)
     aid = legal_aid_org(world)
     lawyer = make_user("lawyer", aid, Role.CASEWORKER, "工会法援 律师 冯律")

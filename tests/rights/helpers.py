@@ -7,7 +7,19 @@ from shuniu.rights import services
 from shuniu.rights.models import CaseCategory, RoutingRule
 
 
+def ensure_defaults() -> None:
+    """The categories and default deadlines come from a data migration; transactional tests
+    (browser, PostgreSQL threads) flush them, so put them back when missing."""
+    if not CaseCategory.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("shuniu.rights.migrations.0002_default_categories").create(apps, None)
+
+
 def category(code: str = "wage_arrears") -> CaseCategory:
+    ensure_defaults()
     return CaseCategory.objects.get(code=code)
 
 

@@ -91,7 +91,6 @@ def test_concurrent_accepts_exactly_one_wins():
     from tests.world import build_world
 
     world = build_world()
-    _ensure_categories()  # the transactional test's flush removed the migration's categories
     case = make_case(world)
     referral = services.refer_case(case, world.caseworker, to_org=world.org_b, reason="转工会", consent=True)
     users = [world.outsider, make_user("union2", world.org_b, Role.CASEWORKER)]
@@ -115,12 +114,3 @@ def test_concurrent_accepts_exactly_one_wins():
         thread.join()
     assert sorted(results) == ["lost", "won"]
     assert Referral.objects.get(pk=referral.pk).status == "accepted"
-
-
-def _ensure_categories():
-    import importlib
-
-    from django.apps import apps
-
-    module = importlib.import_module("shuniu.rights.migrations.0002_default_categories")
-    module.create(apps, None)

@@ -98,8 +98,11 @@ class HotlineIntakeForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), max_length=8000, min_length=5, widget=forms.Textarea(attrs={"rows": 4})
     )
-    enterprise = forms.ModelChoiceField(
-        queryset=Enterprise.objects.all(), label=_("Employer"), required=False, empty_label=_("— none or unknown —")
+    enterprise = forms.CharField(
+        label=_("Employer's credit code"),
+        required=False,
+        max_length=30,
+        help_text=_("Optional; links the case to the employer's collective contracts and other cases."),
     )
     amount_claimed = forms.DecimalField(
         label=_("Amount claimed (yuan)"), required=False, min_value=0, max_digits=14, decimal_places=2
@@ -111,6 +114,17 @@ class HotlineIntakeForm(forms.Form):
     consent_referral = forms.BooleanField(
         label=_("The caller agrees that the case may be referred to other organisations"), required=False
     )
+
+    def clean_enterprise(self):
+        code = normalize_credit_code(self.cleaned_data.get("enterprise", ""))
+        if not code:
+            return None
+        enterprise = Enterprise.objects.filter(credit_code=code).first()
+        if enterprise is None:
+            raise ValidationError(
+                _("No enterprise with this credit code is registered. Register it under “Enterprises and contracts”.")
+            )
+        return enterprise
 
     def clean(self):
         data = super().clean()

@@ -131,6 +131,7 @@ def case_detail(request, pk):
         "case": case,
         "show_details": show_details,
         "can_handle": can_handle,
+        "can_reveal": show_details and scope.has("personal_data:reveal"),
         "can_supervise": scope.has("rights:case_supervise", case.lead_org) or scope.is_district,
         "actions": allowed_actions(case),
         "events": case.events.select_related("actor", "organization").order_by("created_at", "id"),
