@@ -55,8 +55,15 @@ def client_for(client, world):
     return make
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, _media_root):
+    # Uploaded and generated files of tests go to a temporary folder, never to var/media.
+    settings.MEDIA_ROOT = _media_root
     settings.LANGUAGE_CODE = "zh-hans"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.AXES_ENABLED = True
