@@ -75,6 +75,7 @@ ROUTES = [
     Route("relief:application_create", expect=APPLY),
     Route("relief:application_detail", kwargs=_application, expect=ORG_SCOPED),
     Route("relief:application_decide", method="post", kwargs=_application, expect=ORG_POST),
+    Route("relief:application_adjust", method="post", kwargs=_application, expect=MANAGE),
     Route("relief:application_revise", kwargs=_returned, expect=ORG_ACTION),
     Route("relief:document_download", kwargs=_document, expect=ORG_SCOPED),
     Route("relief:objection_resolve", method="post", kwargs=_objection, expect=ORG_POST),

@@ -504,3 +504,37 @@ def test_rule_on_another_programme_and_tag_are_judged(world, colleague, casework
             "本年度已获得 希望工程 资助",
             "已登记为：留守儿童",
         ]
+
+
+def test_adjustment_is_a_new_entry_and_cannot_overspend(world, caseworker, colleague, supervisor):
+    application = make_application(world)
+    publish(application, ended=True)
+    services.pay_batch(make_batch(world, application, created_by=caseworker), actor=colleague)
+    budget = Budget.objects.get(programme=application.programme)
+
+    with pytest.raises(DomainError, match="Only the programme"):
+        services.record_adjustment(
+            budget, person=application.person, amount=Decimal("10"), note="补发差额", actor=caseworker
+        )
+    with pytest.raises(DomainError, match="overspend"):
+        services.record_adjustment(
+            budget, person=application.person, amount=Decimal("4000.01"), note="补发差额部分", actor=supervisor
+        )
+    entry = services.record_adjustment(
+        budget, person=application.person, amount=Decimal("-200.00"), note="多发部分收回", actor=supervisor
+    )
+
+    assert (entry.kind, entry.amount) == (EntryKind.ADJUSTMENT, Decimal("-200.00"))
+    assert budget.used() == Decimal("800.00")
+    assert LedgerEntry.objects.count() == 2
+
+
+def test_withdrawn_sharing_consent_limits_cross_organisation_aid(world, caseworker, colleague, outsider):
+    application = make_application(world)
+    publish(application, ended=True)
+    services.pay_batch(make_batch(world, application, created_by=caseworker), actor=colleague)
+    person = application.person
+    person.sharing_withdrawn_at = timezone.now()
+
+    assert services.aid_this_year(person, viewer=outsider) == []
+    assert [row["programme"] for row in services.aid_this_year(person, viewer=caseworker)] == ["春蕾计划"]

@@ -305,3 +305,14 @@ def test_rules_are_data_the_programme_page_lists(world, client_for, caseworker):
     html = client_for(caseworker).get(reverse("relief:programme_detail", args=[programme.pk])).content.decode()
 
     assert "家庭人均月收入不高于1500元" in html and "6至18岁" in html
+
+
+def test_home_shows_aid_applications_in_review(world, client_for, caseworker):
+    application = make_application(world)
+
+    response = client_for(caseworker).get(reverse("core:home"))
+
+    titles = {card.title: card for card in response.context["cards"]}
+    card = titles["Aid applications in review"] if "Aid applications in review" in titles else titles["待审核救助申请"]
+    assert card.count == 1
+    assert card.items[0][1] == reverse("relief:application_detail", args=[application.pk])

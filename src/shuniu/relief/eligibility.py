@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from shuniu.relief.models import EligibilityRule, RuleField, RuleOperator
 
@@ -88,18 +88,18 @@ def _funded_by(person, programme_code: str, year: int) -> bool:
 
 
 FACTS = {
-    "income": _lazy("declared income per member: %(value)s yuan a month"),
-    "no_birth_date": _lazy("birth date not known"),
-    "age": _lazy("age %(value)s"),
-    "enrolled": _lazy("enrolled at %(school)s"),
-    "not_enrolled": _lazy("not enrolled as a student"),
-    "no_disability_level": _lazy("no disability certificate level given"),
-    "disability_level": _lazy("disability certificate level %(value)s"),
-    "household_size": _lazy("%(value)s household members"),
-    "has_tag": _lazy("registered as: %(tag)s"),
-    "no_tag": _lazy("not registered as: %(tag)s"),
-    "funded": _lazy("already receives %(programme)s this year"),
-    "not_funded": _lazy("does not receive %(programme)s this year"),
+    "income": gettext_lazy("declared income per member: %(value)s yuan a month"),
+    "no_birth_date": gettext_lazy("birth date not known"),
+    "age": gettext_lazy("age %(value)s"),
+    "enrolled": gettext_lazy("enrolled at %(school)s"),
+    "not_enrolled": gettext_lazy("not enrolled as a student"),
+    "no_disability_level": gettext_lazy("no disability certificate level given"),
+    "disability_level": gettext_lazy("disability certificate level %(value)s"),
+    "household_size": gettext_lazy("%(value)s household members"),
+    "has_tag": gettext_lazy("registered as: %(tag)s"),
+    "no_tag": gettext_lazy("not registered as: %(tag)s"),
+    "funded": gettext_lazy("already receives %(programme)s this year"),
+    "not_funded": gettext_lazy("does not receive %(programme)s this year"),
 }
 
 

@@ -283,3 +283,13 @@ class TrackForm(forms.Form):
 
 class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the reversal"), min_length=4, max_length=200)
+
+
+class AdjustmentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Adjustment (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Positive adds to what was paid, negative takes back."),
+    )
+    note = forms.CharField(label=_("Explanation"), min_length=4, max_length=200)

@@ -717,16 +717,21 @@ def reverse_entry(entry: LedgerEntry, *, reason: str, actor) -> LedgerEntry:
     return reversal
 
 
-def aid_this_year(person, year: int | None = None) -> list[dict]:
+def aid_this_year(person, year: int | None = None, *, viewer=None) -> list[dict]:
     """The person's and household's aid from every organisation this year: programme, organisation
-    and amount only (no case details cross organisation lines)."""
+    and amount only (no case details cross organisation lines). When the person withdrew consent to
+    sharing, only the viewer's own organisations' aid is shown."""
     year = year or timezone.localdate().year
     query = Q(person=person)
     if person.household_id:
         query |= Q(household_id=person.household_id)
+    entries = LedgerEntry.objects.filter(query, year=year)
+    if getattr(person, "sharing_withdrawn_at", None) and viewer is not None:
+        org_ids = get_scope(viewer).org_ids_with("relief:view")
+        if org_ids is not None:
+            entries = entries.filter(organization_id__in=org_ids)
     rows = (
-        LedgerEntry.objects.filter(query, year=year)
-        .values("programme__name", "organization__short_name", "organization__name", "person_id")
+        entries.values("programme__name", "organization__short_name", "organization__name", "person_id")
         .annotate(total=Sum("amount"))
         .order_by("programme__name")
     )
@@ -740,3 +745,49 @@ def aid_this_year(person, year: int | None = None) -> list[dict]:
         for row in rows
         if row["total"]
     ]
+
+
+def record_adjustment(budget: Budget, *, person, amount: Decimal, note: str, actor) -> LedgerEntry:
+    """A correction that is neither a payment nor a reversal (e.g. a bank fee refunded). A positive
+    adjustment uses budget, so it is checked under the same lock as a batch."""
+    note = (note or "").strip()
+    if len(note) < 4:
+        raise DomainError(_("Please explain the adjustment (at least 4 characters)."))
+    if amount is None or amount == 0:
+        raise DomainError(_("An adjustment must not be zero."))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise DomainError(_("The amount can have at most two decimal places (fen)."), code="amount")
+    if not get_scope(actor).has("relief:ledger", budget.programme.organization):
+        raise DomainError(_("Only the programme's organisation can adjust its ledger."))
+    if is_merged(person):
+        raise DomainError(_("This person's record was merged into another; use the remaining record."))
+    with transaction.atomic():
+        locked = Budget.objects.select_for_update().select_related("programme").get(pk=budget.pk)
+        used = money(LedgerEntry.objects.filter(budget=locked).aggregate(total=Sum("amount"))["total"])
+        if amount > 0 and used + amount > locked.amount:
+            raise DomainError(
+                _("Paying %(total)s yuan would overspend the budget: %(remaining)s yuan of %(amount)s is left.")
+                % {"total": amount, "remaining": locked.amount - used, "amount": locked.amount},
+                code="budget",
+            )
+        entry = LedgerEntry.objects.create(
+            kind=EntryKind.ADJUSTMENT,
+            amount=amount,
+            programme=locked.programme,
+            budget=locked,
+            organization=locked.programme.organization,
+            funding_source=locked.funding_source,
+            person=person,
+            household_id=person.household_id,
+            year=locked.year,
+            note=note[:200],
+            operator=actor,
+        )
+        log_action(
+            "relief.ledger.adjusted",
+            actor=actor,
+            organization=locked.programme.organization,
+            obj=entry,
+            data={"amount": str(amount), "note": note[:200]},
+        )
+    return entry

@@ -9,6 +9,7 @@ urlpatterns = [
     path("applications/new/", views.application_create, name="application_create"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/decide/", views.application_decide, name="application_decide"),
+    path("applications/<int:pk>/adjust/", views.application_adjust, name="application_adjust"),
     path("applications/<int:pk>/revise/", views.application_revise, name="application_revise"),
     path("applications/<int:pk>/documents/<int:document_pk>/", views.document_download, name="document_download"),
     path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),

@@ -17,7 +17,7 @@ from shuniu.core.scoping import get_scope, get_visible_or_404
 from shuniu.core.services import DomainError
 from shuniu.people.services import find_or_create_person
 from shuniu.relief import services
-from shuniu.relief.forms import DecisionForm, ResolveForm, ReviseForm, StaffApplicationForm
+from shuniu.relief.forms import AdjustmentForm, DecisionForm, ResolveForm, ReviseForm, StaffApplicationForm
 from shuniu.relief.models import Application, Decision, Programme, Status
 
 PAGE_SIZE = 50
@@ -119,13 +119,16 @@ def _detail_context(request, application):
         "refusal": refusal,
         "decision_form": decision_form,
         "decisions": decisions,
-        "aid": services.aid_this_year(application.person, application.year),
+        "aid": services.aid_this_year(application.person, application.year, viewer=request.user),
         "objections": list(application.objections.all()),
         "resolve_form": ResolveForm(),
         "can_notice": get_scope(request.user).has("relief:notice", application.organization),
         "can_revise": application.status == Status.RETURNED and get_scope(request.user).has("relief:apply"),
         "documents": list(application.documents.all()),
         "entries": list(application.entries.all()),
+        "can_adjust": application.status == Status.PAID
+        and get_scope(request.user).has("relief:ledger", application.organization),
+        "adjust_form": AdjustmentForm(),
     }
 
 
@@ -237,6 +240,30 @@ def objection_resolve(request, pk: int):
     return redirect("relief:application_detail", pk=application.pk)
 
 
+@permission_required("relief:ledger")
+@require_POST
+def application_adjust(request, pk: int):
+    application = get_visible_or_404(Application.objects.select_related("programme", "person"), request.user, pk=pk)
+    form = AdjustmentForm(request.POST)
+    budget = application.programme.budgets.filter(year=application.year).first()
+    if not form.is_valid() or budget is None:
+        messages.error(request, _("Enter a non-zero amount and explain the adjustment."))
+        return redirect("relief:application_detail", pk=pk)
+    try:
+        services.record_adjustment(
+            budget,
+            person=application.person,
+            amount=form.cleaned_data["amount"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Adjustment recorded in the ledger."))
+    return redirect("relief:application_detail", pk=pk)
+
+
 def _awaiting_me(user):
     """Applications whose current step this user may decide."""
     candidates = (
@@ -261,7 +288,7 @@ def review(request):
             return redirect("relief:review")
         if request.POST.get("confirm") != "1":
             for application in chosen:
-                application.aid = services.aid_this_year(application.person, application.year)
+                application.aid = services.aid_this_year(application.person, application.year, viewer=request.user)
                 application.step_name = services.current_step(application).name
             return render(request, "relief/review_confirm.html", {"chosen": chosen})
         result = services.bulk_approve(chosen, comment=request.POST.get("comment", ""), actor=request.user)
