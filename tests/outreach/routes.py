@@ -92,6 +92,7 @@ ROUTES = [
     Route("outreach:story_return", method="post", kwargs=review_story, expect=PUBLISH),
     Route("outreach:story_withdraw", method="post", kwargs=published_story, expect=PUBLISH),
     Route("outreach:story_cover_upload", method="post", kwargs=story, expect=ACT_OWN),
+    Route("outreach:story_add_known", method="post", kwargs=story, expect=ACT_OWN),
     Route("outreach:story_cover", kwargs=story_with_cover, expect=ORG_SCOPED),
     Route("outreach:social_orgs", expect=STAFF),
     Route("outreach:social_org_create", expect=MANAGE),

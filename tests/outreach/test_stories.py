@@ -1,6 +1,7 @@
 """Stories: a closed case becomes a published story only after the personal-data check."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from shuniu.core.services import DomainError
@@ -134,3 +135,23 @@ def test_story_page_shows_what_is_still_personal(world, caseworker, client_for):
     assert 'data-found-kind="id_number"' in page
     assert "110105********002X" in page
     assert "11010519491231002X" not in page.split('id="privacy-check"')[1]
+
+
+def test_editor_adds_names_for_a_hand_written_story_and_the_check_finds_them(world, caseworker, client_for):
+    story = f.make_story(world, body="李秀英在某公司工作，产假期间被停发工资，经妇联协调，公司补发工资。")
+    assert services.check_story(story) == []
+
+    response = client_for(caseworker).post(
+        reverse("outreach:story_add_known", args=[story.pk]), {"kind": "name", "values": "李秀英\n \n某"}
+    )
+
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert services.known_personal_data(story) == [("name", "李秀英")]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT known_personal_data FROM outreach_story WHERE id = %s", [story.pk])
+        assert "李秀英" not in cursor.fetchone()[0]  # stored encrypted
+    with pytest.raises(DomainError):
+        services.confirm_privacy_check(caseworker, story)
+    services.remove_personal_data(caseworker, story)
+    assert story.body.startswith("李某在某公司工作")

@@ -160,6 +160,18 @@ class StoryForm(forms.ModelForm):
         )
 
 
+class KnownPersonalDataForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("These are"),
+        choices=[("name", _("names of people")), ("address", _("addresses or places")), ("other", _("other details"))],
+    )
+    values = forms.CharField(
+        label=_("Names or details to hide"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One a line. The check looks for them in the text; they are stored encrypted."),
+    )
+
+
 class CoverForm(forms.Form):
     image = forms.FileField(label=_("Cover image"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
     cover_alt = forms.CharField(label=_("Cover description"), max_length=200)

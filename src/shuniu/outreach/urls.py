@@ -34,6 +34,7 @@ urlpatterns = [
     path("stories/<int:pk>/withdraw/", stories.story_withdraw, name="story_withdraw"),
     path("stories/<int:pk>/redraft/", stories.story_redraft, name="story_redraft"),
     path("stories/<int:pk>/cover/", stories.story_cover_upload, name="story_cover_upload"),
+    path("stories/<int:pk>/known/", stories.story_add_known, name="story_add_known"),
     path("stories/<int:pk>/cover.img", stories.story_cover, name="story_cover"),
     path("social-organisations/", directory.social_org_list, name="social_orgs"),
     path("social-organisations/new/", directory.social_org_create, name="social_org_create"),

@@ -105,6 +105,30 @@ def update_story(actor, story: Story, fields: list[str]) -> Story:
     return story
 
 
+def add_known_personal_data(actor, story: Story, kind: str, values: list[str]) -> int:
+    """The editor names people or places of the story that the check must look for (e.g. the
+    names in a hand-written draft). Kept encrypted with the story; returns how many were added."""
+    _require(actor, "outreach:story_edit", story.organization)
+    if kind not in ("name", "address", "other"):
+        raise DomainError(_("Choose whether these are names, addresses or other details."))
+    known = known_personal_data(story)
+    new = [(kind, value.strip()) for value in values if len(value.strip()) >= 2]
+    new = [item for item in new if item not in known]
+    if not new:
+        raise DomainError(_("Enter at least one name or detail of two characters or more."))
+    with transaction.atomic():
+        story.known_personal_data = json.dumps([list(item) for item in [*known, *new]], ensure_ascii=False)
+        story.save(update_fields=["known_personal_data", "updated_at"])
+        log_action(
+            "outreach.story.known_personal_data_added",
+            actor=actor,
+            organization=story.organization,
+            obj=story,
+            data={"kind": kind, "count": len(new)},
+        )
+    return len(new)
+
+
 def remove_personal_data(actor, story: Story) -> list[Removal]:
     """Replace what the check finds in the story's text (the editor pressed "remove all")."""
     _require(actor, "outreach:story_edit", story.organization)

@@ -11,7 +11,7 @@ from shuniu.core.decorators import permission_required
 from shuniu.core.scoping import get_scope, get_visible_or_404
 from shuniu.core.services import DomainError
 from shuniu.outreach import sources
-from shuniu.outreach.forms import CoverForm, FromCaseForm, StoryForm
+from shuniu.outreach.forms import CoverForm, FromCaseForm, KnownPersonalDataForm, StoryForm
 from shuniu.outreach.models import Story, StoryStatus
 from shuniu.outreach.services import stories as story_services
 from shuniu.outreach.services.activities import clean_photo
@@ -104,6 +104,8 @@ def story_detail(request, pk: int):
             "can_edit": scope.has("outreach:story_edit", story.organization),
             "can_publish": scope.has("outreach:story_publish", story.organization),
             "cover_form": CoverForm(initial={"cover_alt": story.cover_alt}),
+            "known_form": KnownPersonalDataForm(),
+            "known_count": len(story_services.known_personal_data(story)),
         },
     )
 
@@ -160,6 +162,25 @@ story_withdraw = permission_required("outreach:story_publish")(
 story_redraft = permission_required("outreach:story_edit")(
     _story_action(story_services.redraft_story, gettext_lazy("The story is a draft again."))
 )
+
+
+@permission_required("outreach:story_edit")
+@require_POST
+def story_add_known(request, pk: int):
+    story = get_visible_or_404(Story.objects.select_related("organization"), request.user, pk=pk)
+    form = KnownPersonalDataForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the names or details to hide, one a line."))
+        return redirect("outreach:story_detail", pk=pk)
+    try:
+        count = story_services.add_known_personal_data(
+            request.user, story, form.cleaned_data["kind"], form.cleaned_data["values"].splitlines()
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(count)d item(s) added to the check.") % {"count": count})
+    return redirect(reverse("outreach:story_detail", args=[pk]) + "#privacy-check")
 
 
 @permission_required("outreach:story_edit")
