@@ -248,3 +248,33 @@ def test_calendar_feed_lists_visible_meetings_only(world, caseworker, outsider, 
     assert mine["Content-Type"].startswith("text/calendar")
     assert f"UID:meeting-{meeting.pk}@shuniu" in mine.content.decode()
     assert "BEGIN:VEVENT" not in theirs.content.decode()
+
+
+def test_new_item_schedules_its_reminder_and_escalation_with_run_after(world, caseworker, settings):
+    from django.tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    with time_machine.travel(f.aware(2026, 12, 1, 10)):
+        services.schedule_supervision(41, date(2026, 12, 31))
+    results = sorted(default_task_backend.results, key=lambda r: r.task.run_after)
+    assert [(r.task.name, r.args, timezone.localtime(r.task.run_after).isoformat()) for r in results] == [
+        ("remind_action_item", [41], "2026-12-28T09:00:00+08:00"),
+        ("escalate_action_item", [41], "2027-01-01T00:05:00+08:00"),
+    ]
+
+
+def test_home_card_counts_open_items_led_by_own_organisation(world, caseworker, client_for):
+    f.make_action_item(world, status=ItemStatus.AT_RISK)
+    f.make_action_item(world, status=ItemStatus.DONE)
+    f.make_action_item(world, lead=f.second_member(world))
+    html = client_for(caseworker).get(reverse("core:home")).content.decode()
+    assert "督办事项" in html
+    from django.test import RequestFactory
+
+    from shuniu.meetings.home import cards
+
+    request = RequestFactory().get("/")
+    request.user = caseworker
+    (card,) = cards(request)
+    assert (card.count, card.tone) == (1, "primary")
