@@ -1,5 +1,6 @@
 """The library: upload and type checks, processing of good and hostile files, the document page,
-download, favourites, reports and moderation, versions, links, browsing and search."""
+download, favourites, reports and moderation, versions, links, browsing and search. Messages are
+asserted in Chinese, the default language."""
 
 import io
 import zipfile
@@ -71,11 +72,11 @@ def test_gbk_text_is_detected_and_paginated(world):
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("讲话.docx", docgen.pdf_bytes("讲话", PARAGRAPHS), "but the content is PDF"),
-        ("讲话.pdf", docgen.docx_bytes("讲话", PARAGRAPHS), "but the content is Word (.docx)"),
-        ("程序.exe", b"MZ\x90\x00", "cannot be uploaded"),
-        ("空.txt", b"", "empty"),
-        ("假.txt", b"\x00\x01\x02binary", "not a text file"),
+        ("讲话.docx", docgen.pdf_bytes("讲话", PARAGRAPHS), "但内容是 PDF"),
+        ("讲话.pdf", docgen.docx_bytes("讲话", PARAGRAPHS), "但内容是 Word (.docx)"),
+        ("程序.exe", b"MZ\x90\x00", "不能上传此类型的文件"),
+        ("空.txt", b"", "文件是空的"),
+        ("假.txt", b"\x00\x01\x02binary", "不是文本文件"),
     ],
 )
 def test_upload_refuses_by_content_and_creates_nothing(world, caseworker, name, data, message):
@@ -89,7 +90,7 @@ def test_upload_over_the_size_limit_is_refused(world, settings):
     settings.SHUNIU_MAX_UPLOAD_BYTES = 100
     with pytest.raises(DomainError) as refused:
         make_resource(world, upload=txt_upload("群团" * 100), process=False)
-    assert "files up to" in refused.value.message
+    assert "最多可上传" in refused.value.message
     assert nothing_created()
 
 
@@ -100,7 +101,7 @@ def test_decompression_bomb_is_refused_before_extraction(world):
         archive.writestr("word/document.xml", b"\x00" * (30 * 1024 * 1024))
     with pytest.raises(DomainError) as refused:
         make_resource(world, upload=upload("炸弹.docx", buffer.getvalue()), process=False)
-    assert "compression bomb" in refused.value.message
+    assert "压缩炸弹" in refused.value.message
     assert nothing_created()
 
 
@@ -114,7 +115,7 @@ def test_corrupt_pdf_ends_failed_with_explanation(world):
     resource = make_resource(world, upload=upload("坏.pdf", b"%PDF-1.7\n" + b"garbage" * 100))
     version = resource.current_version
     assert version.status == ProcessingStatus.FAILED
-    assert version.status_message == "The PDF file is damaged and cannot be read."
+    assert version.status_message == "PDF 文件已损坏，无法读取。"
     assert version.pages.count() == 0
     assert AuditEntry.objects.filter(action="library.version.failed").count() == 1
 
@@ -130,7 +131,7 @@ def test_password_protected_pdf_ends_failed_with_explanation(world):
     pdf.save()
     resource = make_resource(world, upload=upload("加密.pdf", buffer.getvalue()))
     assert resource.current_version.status == ProcessingStatus.FAILED
-    assert "password" in resource.current_version.status_message
+    assert "密码保护" in resource.current_version.status_message
 
 
 def test_long_pdf_renders_only_capped_previews(world):
@@ -153,7 +154,7 @@ def test_hanging_conversion_is_killed_and_falls_back_to_text(world, settings, mo
     version = resource.current_version
     assert version.status == ProcessingStatus.READY
     assert version.preview_mode == PreviewMode.TEXT
-    assert "longer than 1 seconds" in version.status_message
+    assert "文档转换超过 1 秒，已被终止。" in version.status_message
     assert "联席会议制度" in version.pages.get(number=1).text
 
 
@@ -164,7 +165,7 @@ def test_without_libreoffice_office_files_get_a_text_preview(world, monkeypatch)
     version = resource.current_version
     assert (version.status, version.preview_mode, version.page_count) == ("ready", "text", 3)
     assert version.pages.get(number=3).text == "第二讲\n志愿服务"
-    assert "LibreOffice is not installed" in version.status_message
+    assert "未安装 LibreOffice" in version.status_message
 
 
 def test_xlsx_text_is_read_sheet_by_sheet(world, monkeypatch):
@@ -435,7 +436,7 @@ def test_upload_view_keeps_metadata_on_bad_file(world, client_for, caseworker):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="我的标题"' in html
-    assert "but the content is PDF" in html or "但内容是" in html
+    assert "但内容是 PDF" in html
     assert nothing_created()
 
 

@@ -2,6 +2,8 @@
 
 import hashlib
 import logging
+import shutil
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -179,6 +181,15 @@ def update_metadata(actor, resource: Resource, **fields) -> Resource:
     return resource
 
 
+def _process_stored_file(version: ResourceVersion):
+    """Work on a local copy, so that any storage (local disk, S3-compatible) can hold the files."""
+    with tempfile.TemporaryDirectory(prefix="shuniu-library-") as workdir:
+        local = Path(workdir) / "source"
+        with version.file.open("rb") as source, local.open("wb") as target:
+            shutil.copyfileobj(source, target, 1024 * 1024)
+        return process_file(local, version.kind)
+
+
 def process_version(version_id: int) -> str:
     """Run processing for one version; idempotent (a ready version is left as it is)."""
     version = ResourceVersion.objects.select_related("resource").filter(pk=version_id).first()
@@ -187,7 +198,7 @@ def process_version(version_id: int) -> str:
     ResourceVersion.objects.filter(pk=version_id).update(status=ProcessingStatus.PROCESSING, status_message="")
     resource = version.resource
     try:
-        outcome = process_file(Path(version.file.path), version.kind)
+        outcome = _process_stored_file(version)
     except ProcessingFailed as error:
         with transaction.atomic():
             ResourceVersion.objects.filter(pk=version_id).update(
