@@ -19,7 +19,7 @@ from django.db.models import Avg, Count, F, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from shuniu.core.scoping import get_scope
@@ -99,6 +99,7 @@ class Figure:
     note: str = ""
     hidden: bool = False
     kpis: list[tuple[str, str]] = field(default_factory=list)
+    width: str = "third"  # full, half or third of the row on wide screens
 
 
 def _url(name: str, query: str = "") -> str:
@@ -153,22 +154,6 @@ def rights_figures(user, period: Period) -> list[Figure]:
     labels = [f"{month:%Y-%m}" for month in months]
     received = [month_count(received_by_month, month) for month in months]
     closed_counts = [month_count(closed_by_month, month) for month in months]
-    figures.append(
-        Figure(
-            key="cases_by_month",
-            title=_("Cases received and closed by month"),
-            kind="line",
-            headers=[_("Month"), _("Received"), _("Closed")],
-            rows=[[label, r, c] for label, r, c in zip(labels, received, closed_counts, strict=True)],
-            chart={
-                "categories": labels,
-                "series": [{"name": _("Received"), "data": received}, {"name": _("Closed"), "data": closed_counts}],
-            },
-            link=queue,
-            link_label=_("Open the case list"),
-        )
-    )
-
     total_closed = closed.count()
     on_time = closed.filter(closed_at__lte=F("resolution_due")).count()
     satisfaction = FollowUp.objects.filter(
@@ -198,9 +183,27 @@ def rights_figures(user, period: Period) -> list[Figure]:
             headers=[_("Figure"), _("Value")],
             link=queue,
             link_label=_("Open the case list"),
+            width="full",
         )
     )
     figures[-1].rows = [[label, value] for label, value in figures[-1].kpis]
+
+    figures.append(
+        Figure(
+            key="cases_by_month",
+            title=_("Cases received and closed by month"),
+            width="half",
+            kind="line",
+            headers=[_("Month"), _("Received"), _("Closed")],
+            rows=[[label, r, c] for label, r, c in zip(labels, received, closed_counts, strict=True)],
+            chart={
+                "categories": labels,
+                "series": [{"name": _("Received"), "data": received}, {"name": _("Closed"), "data": closed_counts}],
+            },
+            link=queue,
+            link_label=_("Open the case list"),
+        )
+    )
 
     english = (get_language() or "").startswith("en")
     by_category = list(
@@ -249,9 +252,11 @@ def rights_figures(user, period: Period) -> list[Figure]:
             link=queue,
             link_label=_("Open the case list"),
             note="" if flow_rows else _("No referrals in this period."),
+            width="half",
         )
     )
-    return figures
+    order = ["hotline_kpis", "cases_by_month", "referral_flows", "cases_by_category", "cases_by_organization"]
+    return sorted(figures, key=lambda figure: order.index(figure.key) if figure.key in order else len(order))
 
 
 def _bar(key, title, label_header, rows, link, value_header=None) -> Figure:
@@ -294,6 +299,7 @@ def relief_figures(user, period: Period) -> list[Figure]:
         figures.append(
             Figure(
                 key="aid_vs_budget",
+                width="half",
                 title=_("Aid disbursed against budget, by programme (%(year)s)") % {"year": year},
                 kind="bar",
                 headers=[_("Programme"), _("Budget (yuan)"), _("Disbursed (yuan)")],
@@ -314,6 +320,7 @@ def relief_figures(user, period: Period) -> list[Figure]:
         figures.append(
             Figure(
                 key="aid_by_channel",
+                width="half",
                 title=_("Aid by funding channel (%(year)s)") % {"year": year},
                 kind="table",
                 headers=[_("Funding channel"), _("Budget (yuan)"), _("Disbursed (yuan)")],
@@ -327,6 +334,7 @@ def relief_figures(user, period: Period) -> list[Figure]:
         figures.append(
             Figure(
                 key="duplicate_aid",
+                width="full",
                 title=_("Duplicate-aid findings (%(year)s)") % {"year": year},
                 kind="kpi",
                 kpis=[(_("People or households over a cap or aided twice"), str(len(duplicates)))],
@@ -342,6 +350,7 @@ def relief_figures(user, period: Period) -> list[Figure]:
     figures.append(
         Figure(
             key="coverage",
+            width="full",
             title=_("People in difficulty reached in the last 12 months, by community"),
             kind="stacked",
             headers=[_("Community"), _("Reached"), _("Not reached")],
@@ -386,6 +395,7 @@ def training_figures(user, period: Period) -> list[Figure]:
     return [
         Figure(
             key="training_by_category",
+            width="full",
             title=_("Training sessions, participants and hours by category"),
             kind="bar",
             headers=[_("Category"), _("Sessions"), _("Participants"), _("Course hours")],
@@ -423,6 +433,7 @@ def meetings_figures(user, period: Period) -> list[Figure]:
     return [
         Figure(
             key="action_items",
+            width="full",
             title=_("Action items by status and lead organisation"),
             kind="stacked",
             headers=[_("Organisation"), *[str(label) for _value, label in statuses]],
@@ -459,6 +470,7 @@ def volunteer_figures(user, period: Period) -> list[Figure]:
     return [
         Figure(
             key="volunteers",
+            width="full",
             title=_("Volunteers and hours"),
             kind="kpi",
             kpis=kpis,
@@ -471,11 +483,11 @@ def volunteer_figures(user, period: Period) -> list[Figure]:
 
 
 SECTIONS = [
-    ("rights", _("Rights protection"), rights_figures),
-    ("relief", _("Assistance and relief"), relief_figures),
-    ("training", _("Education and training"), training_figures),
-    ("meetings", _("Joint meetings and supervision"), meetings_figures),
-    ("outreach", _("Volunteers"), volunteer_figures),
+    ("rights", gettext_lazy("Rights protection"), rights_figures),
+    ("relief", gettext_lazy("Assistance and relief"), relief_figures),
+    ("training", gettext_lazy("Education and training"), training_figures),
+    ("meetings", gettext_lazy("Joint meetings and supervision"), meetings_figures),
+    ("outreach", gettext_lazy("Volunteers"), volunteer_figures),
 ]
 
 

@@ -12,7 +12,11 @@
 
   function axisChart(data, stacked) {
     var horizontal = data.categories.length > 6 && data.kind !== "line";
-    var category = { type: "category", data: data.categories, axisLabel: { interval: 0, width: 110, overflow: "truncate" } };
+    var category = {
+      type: "category",
+      data: data.categories,
+      axisLabel: horizontal ? { interval: 0, width: 140, overflow: "truncate" } : { hideOverlap: true, rotate: data.categories.length > 6 ? 30 : 0 },
+    };
     var value = { type: "value", minInterval: 1 };
     return {
       color: palette,
@@ -58,6 +62,10 @@
     var data = charts[element.getAttribute("data-chart")];
     if (!data) {
       return;
+    }
+    if (data.kind !== "graph" && data.kind !== "line" && data.categories.length > 6) {
+      // Horizontal bars: give each row room for its label.
+      element.style.height = Math.max(300, 28 * data.categories.length + 60) + "px";
     }
     var chart = window.echarts.init(element);
     chart.setOption(data.kind === "graph" ? graphChart(data) : axisChart(data, data.kind === "stacked"));
