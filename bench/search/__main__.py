@@ -81,11 +81,16 @@ def run_engine(args) -> dict:
     from bench.search.corpus import QUERIES
 
     workdir = Path(args.workdir)
-    if args.run == "whoosh":
-        from bench.search.engines import WhooshEngine
+    if args.run in ("whoosh", "tantivy"):
+        from bench.search.engines import TantivyEngine, WhooshEngine
 
-        engine = WhooshEngine(workdir / "whoosh")
-        (workdir / "whoosh").mkdir(parents=True, exist_ok=True)
+        if args.run == "tantivy":
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuniu.settings")
+            import django
+
+            django.setup()
+        engine = (WhooshEngine if args.run == "whoosh" else TantivyEngine)(workdir / args.run)
+        (workdir / args.run).mkdir(parents=True, exist_ok=True)
         result = engine.index(args.docs, args.seed)
         engine.open()
         result.update(measure(engine.search, QUERIES))
@@ -121,7 +126,8 @@ def main(argv=None) -> int:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--million", action="store_true", help="1,000,000 documents")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--engines", default="sqlite,postgresql,whoosh")
+    parser.add_argument("--engines", default="sqlite,postgresql,whoosh,tantivy")
+    parser.add_argument("--merge", action="store_true", help="keep other engines' results already in --output")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/shuniu_bench_search")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "search.json"))
     parser.add_argument("--run", help=argparse.SUPPRESS)
@@ -149,6 +155,11 @@ def main(argv=None) -> int:
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "engines": {},
     }
+    output = Path(args.output)
+    if args.merge and output.exists():
+        previous = json.loads(output.read_text(encoding="utf-8"))
+        if previous.get("documents") == args.docs and previous.get("seed") == args.seed:
+            report["engines"] = previous.get("engines", {})
     print(f"brute-force scan of {args.docs} documents…", flush=True)
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuniu.settings")
@@ -193,7 +204,6 @@ def main(argv=None) -> int:
         )
         shutil.rmtree(workdir, ignore_errors=True)
     report["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"written {output}")
