@@ -163,6 +163,10 @@ def person_detail(request, pk):
         else []
     )
     consent_form = ConsentForm(initial={"given_on": date.today()})
+    consents = list(Consent.objects.filter(person=person).select_related("organization", "recorded_by"))
+    own = scope.org_ids_with("people:consent")
+    for consent in consents:
+        consent.can_withdraw = consent.withdrawn_at is None and (own is None or consent.organization_id in own)
     return render(
         request,
         "people/person_detail.html",
@@ -170,7 +174,7 @@ def person_detail(request, pk):
             "person": person,
             "tags": person.tags.all(),
             "servings": person.servings.select_related("organization"),
-            "consents": Consent.objects.filter(person=person).select_related("organization", "recorded_by"),
+            "consents": consents,
             "consent_form": consent_form,
             "history": history,
             "household_members": household_members,
@@ -340,6 +344,10 @@ def review_compare(request, pk):
                 "left": left_value,
                 "right": right_value,
                 "same": getattr(left, attname) == getattr(right, attname),
+                # an empty value never wins by default over a filled one
+                "prefer": "high"
+                if getattr(left, attname) in (None, "") and getattr(right, attname) not in (None, "")
+                else "low",
                 "score": candidate.fields.get(field),
             }
         )
