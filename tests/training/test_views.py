@@ -306,3 +306,21 @@ def test_staff_edits_own_venue_but_not_another_organisations(world, client_for):
     assert client_for(world.caseworker).post(reverse("training:venue_edit", args=[venue.pk]), data).status_code == 302
     venue.refresh_from_db()
     assert (venue.name, venue.capacity) == ("新名称书屋", 25)
+
+
+def test_menu_needs_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    for index in range(6):
+        make_session(world, course=make_course(world, title=f"课程{index}"), starts_in=timedelta(days=index + 1))
+    with django_assert_max_num_queries(5):
+        response = Client().get(reverse("training_public:menu"))
+    assert len(response.context["courses"]) == 6
+
+
+def test_session_page_needs_a_fixed_number_of_queries(world, client_for, django_assert_max_num_queries):
+    session = make_session(world, capacity=3, lessons=3)
+    for _index in range(5):
+        services.enroll(session, make_person(world))
+    client = client_for(world.caseworker)
+    client.get(reverse("training:session_detail", args=[session.pk]))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("training:session_detail", args=[session.pk]))
