@@ -32,7 +32,8 @@ def test_bad_phone_keeps_the_form_and_takes_nothing(world, client):
 
     page = response.content.decode()
     assert 'value="张三"' in page
-    assert "11位" in page or "11 digits" in page
+    assert 'id="id_phone-error"' in page
+    assert 'aria-invalid="true"' in page
     assert ActivitySignup.objects.count() == 0
 
 

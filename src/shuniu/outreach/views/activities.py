@@ -70,7 +70,7 @@ def activity_create(request):
     form = ActivityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         activity = form.save(commit=False)
-        activity.organization = get_scope(request.user).primary_organization or organization
+        activity.organization = organization
         try:
             activity_services.save_activity(request.user, activity, partners=form.cleaned_data["partners"])
         except DomainError as error:
