@@ -199,9 +199,12 @@ def _resolutions(meeting, orgs, statuses, starts_on, today):
             escalated_at=_at(deadline + timedelta(days=1)) if status == ItemStatus.OVERDUE else None,
         )
         item.co_organizations.set([o for o in orgs if o != lead][number : number + 2])
+        membership = lead.memberships.filter(is_active=True, role="caseworker").select_related("user").first()
+        author = membership.user if membership else None
         ProgressReport.objects.create(
             action_item=item,
             organization=lead,
+            author=author,
             text="已召开专题会议研究部署，明确责任人和时间节点。",
             status_after=ItemStatus.ON_TRACK,
             created_at=_at(starts_on + timedelta(days=10)),
@@ -210,6 +213,7 @@ def _resolutions(meeting, orgs, statuses, starts_on, today):
             ProgressReport.objects.create(
                 action_item=item,
                 organization=lead,
+                author=author,
                 text="部分街道场地尚未落实，需要协调。",
                 status_after=ItemStatus.AT_RISK,
                 created_at=_at(starts_on + timedelta(days=25)),
@@ -218,6 +222,7 @@ def _resolutions(meeting, orgs, statuses, starts_on, today):
             report = ProgressReport.objects.create(
                 action_item=item,
                 organization=lead,
+                author=author,
                 text="已全部完成，附工作总结和现场照片。",
                 status_after=ItemStatus.DONE,
                 created_at=item.completed_at,
