@@ -25,14 +25,17 @@ test-e2e: setup
 
 setup: $(VENV)/.installed node_modules/.installed src/shuniu/static/vendor/.installed translations
 
-$(VENV)/.installed: pyproject.toml
+# Dependencies come from requirements.lock, every one pinned with its hashes (scripts/lock.sh).
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@if [ ! -x $(PY) ]; then \
 		python=$$(PYTHON="$(PYTHON)" ./scripts/find_python.sh) || exit 1; \
 		echo "Creating $(VENV) with $$python ($$($$python --version))"; \
 		$$python -m venv $(VENV) || exit 1; \
 	fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
