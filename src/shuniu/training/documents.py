@@ -58,7 +58,7 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     end = timezone.localtime(session.ends_at).strftime("%Y-%m-%d")
     line = _("took part in “%(course)s” (%(hours)s hours) from %(start)s to %(end)s and completed it.") % {
         "course": course.title,
-        "hours": f"{course.hours:g}",
+        "hours": format(course.hours.normalize(), "f"),
         "start": start,
         "end": end,
     }

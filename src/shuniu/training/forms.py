@@ -125,14 +125,29 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["venue"].queryset = Venue.objects.filter(is_active=True).select_related("organization")
-        self.fields["instructor"].queryset = Instructor.objects.filter(is_active=True)
+        self.fields["venue"].queryset = Venue.objects.filter(is_active=True).select_related("organization", "street")
+        self.fields["venue"].label_from_instance = venue_label
+        self.fields["instructor"].queryset = Instructor.objects.filter(is_active=True).select_related("organization")
+        self.fields["instructor"].label_from_instance = instructor_label
 
     def clean_first_start(self):
         value = self.cleaned_data["first_start"]
         if value <= timezone.now():
             raise ValidationError(_("The first lesson must be in the future."))
         return value
+
+
+def venue_label(venue: Venue) -> str:
+    parts = [venue.name, _("%(seats)d seats") % {"seats": venue.capacity}]
+    if venue.street:
+        parts.append(venue.street.name)
+    parts.extend(venue.accessibility_labels())
+    return " · ".join(str(part) for part in parts)
+
+
+def instructor_label(instructor: Instructor) -> str:
+    tags = "、".join(instructor.expertise_tags[:3])
+    return f"{instructor.name} · {instructor.organization.display_name}" + (f" · {tags}" if tags else "")
 
 
 class VenueForm(forms.ModelForm):
