@@ -22,7 +22,7 @@ def reserve_ids(model: type[models.Model], count: int) -> int:
             first = cursor.fetchone()[0]
             cursor.execute("SELECT setval(%s, %s)", [sequence, first + count])
             return first
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608  # nosec B608
         return cursor.fetchone()[0] + 1
 
 
@@ -44,7 +44,7 @@ def insert(model: type[models.Model], objects: Iterable[models.Model], batch_siz
                         copy.write_row(row)
             else:
                 placeholders = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", batch)  # noqa: S608
+                cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", batch)  # noqa: S608  # nosec B608
         batch.clear()
 
     for obj in objects:

@@ -72,7 +72,7 @@ class Command(BaseCommand):
         columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in fields)
         placeholders = ", ".join(["%s"] * len(pks))
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE id IN ({placeholders})", pks)  # noqa: S608
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE id IN ({placeholders})", pks)  # noqa: S608  # nosec B608
             rows = cursor.fetchall()
         old = 0
         for row in rows:
