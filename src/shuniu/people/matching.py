@@ -47,19 +47,22 @@ def normalize_name(name: str) -> str:
     return zhconv.convert(_NAME_NOISE.sub("", name or ""), "zh-cn")
 
 
+@lru_cache(maxsize=20_000)
+def _character_pinyin(character: str) -> str:
+    syllable = lazy_pinyin(character, style=Style.NORMAL, errors="default")[0].lower().replace("ü", "v")
+    for source, target in _FOLD:
+        if source in ("zh", "ch", "sh", "l") and syllable.startswith(source):
+            syllable = target + syllable[len(source) :]
+        elif source in ("eng", "ing", "ang") and syllable.endswith(source):
+            syllable = syllable[: -len(source)] + target
+    return syllable
+
+
 @lru_cache(maxsize=200_000)
 def name_pinyin(name: str) -> str:
-    """Pinyin syllables (no tones) joined by spaces, with dialect confusions folded: 刘 and 柳 → 'niu'."""
-    syllables = []
-    for syllable in lazy_pinyin(normalize_name(name), style=Style.NORMAL, errors="default"):
-        syllable = syllable.lower().replace("ü", "v")
-        for source, target in _FOLD:
-            if syllable.startswith(source) and source in ("zh", "ch", "sh", "l"):
-                syllable = target + syllable[len(source) :]
-            elif syllable.endswith(source) and source in ("eng", "ing", "ang"):
-                syllable = syllable[: -len(source)] + target
-        syllables.append(syllable)
-    return " ".join(syllables)
+    """Pinyin syllables (no tones) joined by spaces, with dialect confusions folded: 刘 and 柳 → 'niu'.
+    Character by character (names are not phrases), so it is fast and the same on both sides."""
+    return " ".join(_character_pinyin(character) for character in normalize_name(name))
 
 
 def name_key(name: str) -> str:
@@ -67,6 +70,7 @@ def name_key(name: str) -> str:
     return name_pinyin(name).replace(" ", "")[:120]
 
 
+@lru_cache(maxsize=200_000)
 def normalize_address(address: str) -> str:
     """Simplified characters, full-width digits folded, punctuation removed (for the address index)."""
     text = zhconv.convert(address or "", "zh-cn")
