@@ -93,3 +93,11 @@ ROUTES.append(
         expect={"caseworker": 403, "colleague": 403, "outsider": 404, "coordinator": 200, "anonymous": 302},
     )
 )
+ROUTES.append(
+    Route(
+        "meetings:attachment_remove",
+        method="post",
+        kwargs=lambda w: {"pk": f.make_attachment(w).pk},
+        expect={"caseworker": 302, "colleague": 302, "outsider": 404, "coordinator": 403, "anonymous": 302},
+    )
+)

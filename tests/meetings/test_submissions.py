@@ -223,3 +223,24 @@ def test_plan_row_without_month_shows_a_clear_error(world, caseworker, client_fo
     assert response.status_code == 200
     assert "请选择月份。" in response.content.decode()
     assert Submission.objects.count() == 0
+
+
+def test_attachment_is_removed_before_the_deadline_but_not_after(
+    world, caseworker, tmp_path, django_capture_on_commit_callbacks
+):
+    meeting = f.make_meeting(world)
+    upload = SimpleUploadedFile("总结.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    submission = _save(caseworker, meeting, world.org_a, files=[upload])
+    first = submission.attachments.get()
+    stored = tmp_path / first.file.name
+    assert stored.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_attachment(actor=caseworker, attachment=first)
+    assert (submission.attachments.count(), stored.exists()) == (0, False)
+
+    second = _save(caseworker, meeting, world.org_a, files=[upload]).attachments.get()
+    Meeting.objects.filter(pk=meeting.pk).update(submission_deadline=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(DomainError, match="不能再修改"):
+        services.remove_attachment(actor=caseworker, attachment=second)
+    assert submission.attachments.count() == 1

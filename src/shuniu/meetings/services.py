@@ -424,6 +424,31 @@ def save_submission(
     return submission
 
 
+def remove_attachment(*, actor, attachment: Attachment) -> None:
+    """Take a file off the own organisation's submission before the deadline (evidence on progress
+    reports stays: it is the record of what was reported)."""
+    submission = attachment.submission
+    if submission is None:
+        raise DomainError(_("Evidence attached to a progress report cannot be removed."))
+    if not get_scope(actor).has("meetings:submit", submission.organization):
+        raise DomainError(_("You can only write the submission of your own organisation."))
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=submission.meeting_id)
+        _guard_submission_open(meeting)
+        name = attachment.name
+        stored = attachment.file.name
+        attachment.delete()
+        log_action(
+            "meetings.submission.attachment_removed",
+            actor=actor,
+            organization=submission.organization,
+            obj=submission,
+            data={"name": name},
+        )
+        storage = attachment.file.storage
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
 def missing_members(meeting: Meeting) -> list[Organization]:
     submitted = set(
         meeting.submissions.filter(status=SubmissionStatus.SUBMITTED).values_list("organization_id", flat=True)

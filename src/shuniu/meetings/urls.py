@@ -22,6 +22,7 @@ urlpatterns = [
     path("meeting/<int:pk>/action-items.docx", supervision_views.action_items_docx, name="action_items_docx"),
     path("submission/<int:pk>/", views.submission_detail, name="submission_detail"),
     path("attachment/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("attachment/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
     path("point/<int:pk>/decide/", views.point_decide, name="point_decide"),
     path("point/<int:pk>/project/", views.project_create, name="project_create"),
     path("projects/", views.projects, name="projects"),

@@ -399,6 +399,21 @@ def attachment_download(request, pk):
     return response
 
 
+@permission_required("meetings:submit")
+@require_POST
+def attachment_remove(request, pk):
+    attachment = get_visible_or_404(Attachment.objects.select_related("submission__meeting"), request.user, pk=pk)
+    try:
+        services.remove_attachment(actor=request.user, attachment=attachment)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The attachment was removed."))
+    if attachment.submission_id:
+        return redirect("meetings:submission_edit", attachment.submission.meeting_id)
+    return redirect("meetings:index")
+
+
 @permission_required("meetings:host")
 @require_POST
 def cooperation_refresh(request, pk):
