@@ -211,3 +211,12 @@ def test_home_shows_rights_cards(client_for, world):
     make_case(world)
     response = client_for(world.caseworker).get(reverse("core:home"))
     assert "本单位新维权案件" in response.content.decode()
+
+
+def test_queue_finds_cases_by_words_through_the_search_index(client_for, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        wanted = make_case(world, description="建筑工地包工头卷款跑路，拖欠二十名农民工工资。")
+        make_case(world, phone="13900002222", description="餐馆老板拒绝支付加班费。")
+        make_case(world, "domestic_violence", phone="13900003333", description="包工头丈夫长期殴打。")
+    response = client_for(world.caseworker).get(reverse("rights:queue") + "?tab=all&q=包工头")
+    assert [case.pk for case in response.context["cases"]] == [wanted.pk]

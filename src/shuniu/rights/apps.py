@@ -6,3 +6,8 @@ class RightsConfig(AppConfig):
     name = "shuniu.rights"
     label = "rights"
     verbose_name = _("Rights protection")
+
+    def ready(self):
+        from shuniu.rights.search import register_search
+
+        register_search()

@@ -162,9 +162,11 @@ def submit_case(
                 case_url(case),
                 dedupe_key=f"rights-notified-{case.pk}",
             )
+        from shuniu.rights.search import index_case_later
         from shuniu.rights.tasks import schedule_deadline_checks
 
         transaction.on_commit(lambda: schedule_deadline_checks(case.pk))
+        index_case_later(case)
     return case
 
 

@@ -90,7 +90,12 @@ def apply_filters(cases, form, user):
             index = blind_index_for(RightsCase, "contact_phone_index", normalize_phone(query))
             cases = with_details_for(cases, user).filter(contact_phone_index=index)
         else:
-            cases = with_details_for(cases, user).filter(Q(requester_name=query) | Q(subject__icontains=query))
+            # Words go through the shared Chinese full-text index (no LIKE scan over a large table).
+            from shuniu.rights.search import text_search_ids
+
+            cases = with_details_for(cases, user).filter(
+                Q(requester_name=query) | Q(pk__in=text_search_ids(user, query))
+            )
     return cases
 
 
