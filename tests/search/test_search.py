@@ -181,3 +181,23 @@ def test_snippet_and_page_come_from_the_body_when_only_the_summary_ranks_best(wo
     hit = search(caseworker, "联席会议").hits[0]
     assert hit.page == 2
     assert "<mark>联席会议</mark>" in hit.snippet
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's fast path")
+def test_sqlite_fast_path_gives_the_same_ranking_as_the_full_one(world, caseworker, searchable_orgs, monkeypatch):
+    from shuniu.search.backends import SqliteBackend
+
+    orgs = [world.org_a, world.org_a_branch, world.org_b, world.joint_office, world.gov_department]
+    for number, org in enumerate(orgs, start=1):
+        AUDIENCE[org.pk] = Audience.STAFF if org != world.org_b else Audience.ORGANIZATION
+        BODY[org.pk] = [Chunk("志愿服务。" * number, 1), Chunk("其他内容。", 2)]
+        index_object(org)
+    monkeypatch.setattr(SqliteBackend, "FAST_CANDIDATES", 10**6)
+    full = [(hit.object_id, hit.page) for hit in search(caseworker, "志愿服务", limit=2).hits]
+    full_second = [hit.object_id for hit in search(caseworker, "志愿服务", limit=2, start=2).hits]
+    monkeypatch.setattr(SqliteBackend, "FAST_CANDIDATES", 1)
+    monkeypatch.setattr(SqliteBackend, "FAST_FACTOR", 1)
+    assert [(hit.object_id, hit.page) for hit in search(caseworker, "志愿服务", limit=2).hits] == full
+    assert [hit.object_id for hit in search(caseworker, "志愿服务", limit=2, start=2).hits] == full_second
+    assert world.org_b.pk not in [hit.object_id for hit in search(caseworker, "志愿服务", limit=10).hits]
+    assert len(full) == 2 and len(full_second) == 2
