@@ -74,6 +74,18 @@ def _referral_params(world):
     return {"referral_id": referral.pk}
 
 
+def _application_params(world):
+    from tests.relief.helpers import make_application
+
+    return {"application_id": make_application(world).pk}
+
+
+def _action_item_params(world):
+    from tests.meetings.factories import make_action_item
+
+    return {"item_id": make_action_item(world).pk}
+
+
 OPERATIONS = [
     Operation("meta_who_am_i", OK),
     Operation("people_lookup_person", OK, body=_lookup_body),
@@ -93,4 +105,12 @@ OPERATIONS = [
     Operation("rights_get_referral", ORG_SCOPED, params=_referral_params),
     Operation("rights_accept_referral", ORG_SCOPED, params=_referral_params, body={"note": "接收"}),
     Operation("rights_decline_referral", ORG_SCOPED, params=_referral_params, body={"note": "不属于本街道"}),
+    Operation("relief_list_programmes", OK),
+    Operation("relief_list_applications", OK),
+    Operation("relief_get_application", ORG_SCOPED, params=_application_params),
+    Operation("training_list_courses", OK),
+    Operation("training_list_sessions", OK),
+    Operation("library_search_library", OK, query="q=妇联"),
+    Operation("meetings_list_action_items", OK),
+    Operation("meetings_get_action_item", ORG_SCOPED, params=_action_item_params),
 ]

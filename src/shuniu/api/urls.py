@@ -11,7 +11,7 @@ from .base import api
 app_name = "api"
 
 # Routers in the order their tags appear in the docs.
-ROUTER_MODULES = ["meta", "people", "rights"]
+ROUTER_MODULES = ["meta", "people", "rights", "relief", "training", "library", "meetings"]
 
 for _name in ROUTER_MODULES:
     api.add_router("", import_module(f"shuniu.api.routers.{_name}").router)
