@@ -33,6 +33,7 @@ class ApplicationForm(forms.Form):
     community = CommunityChoiceField(
         label=_("Community where you live"),
         queryset=Region.objects.filter(level=RegionLevel.COMMUNITY).select_related("parent").order_by("code"),
+        empty_label=_("Choose your community"),
     )
     household_size = forms.IntegerField(
         label=_("Household members"), min_value=1, max_value=30, initial=1, validators=[MinValueValidator(1)]

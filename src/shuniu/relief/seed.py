@@ -13,7 +13,7 @@ from shuniu.core.seeding import DEMO_PASSWORD, SeedContext
 from shuniu.core.services import DomainError
 from shuniu.people.models import Household, Person, PersonTag, Tag
 from shuniu.relief import services
-from shuniu.relief.models import ApprovalStep, Budget, Decision, EligibilityRule, Programme, Status
+from shuniu.relief.models import Application, ApprovalStep, Budget, Decision, EligibilityRule, Programme
 
 COMMUNITY, STREET, ORG = "community", "street", "organization"
 
@@ -424,6 +424,6 @@ def _seed(context: SeedContext) -> None:
     for person in adults[20:40]:
         _tag(person, Tag.IN_DIFFICULTY, None)
     context.say(
-        f"    {len(programmes)} programmes, {sum(len(v) for v in paid.values())} paid applications, "
-        f"{Status.IN_REVIEW.label} and other states"
+        f"    {len(programmes)} programmes, {Application.objects.count()} applications in every state, "
+        f"{sum(len(v) for v in paid.values())} paid"
     )
