@@ -35,6 +35,7 @@ def test_citizen_enrols_waits_is_promoted_checks_in_and_verifies_the_certificate
     assert axe(page) == []
     page.get_by_role("link", name="巾帼家政技能培训").click()
     page.wait_for_load_state("domcontentloaded")
+    assert axe(page) == []
 
     # Enrols: the session is full, so the phone is confirmed and the citizen joins the waitlist.
     page.click(f"form[action='{reverse('training_public:enroll', args=[session.pk])}'] button")
@@ -50,6 +51,7 @@ def test_citizen_enrols_waits_is_promoted_checks_in_and_verifies_the_certificate
     page.click(f"form[action='{reverse('training_public:enroll', args=[session.pk])}'] button")
     page.wait_for_url(re.compile(r"/me/"))
     assert "候补第 1 位" in page.locator("main").inner_text()
+    assert axe(page) == []
     assert Enrollment.objects.get(person__name="王芳").status == EnrollmentStatus.WAITLISTED
 
     # Someone cancels: the citizen is promoted and told.
@@ -75,4 +77,5 @@ def test_citizen_enrols_waits_is_promoted_checks_in_and_verifies_the_certificate
     page.fill("input[name=code]", certificate_code)
     page.click("#main form button[type=submit]")
     assert page.locator("[data-verification=valid]").is_visible()
+    assert axe(page) == []
     assert "王*" in page.locator("[data-verification=valid]").inner_text()
