@@ -23,7 +23,7 @@ EVENT_CHOICES = [
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"), max_length=100, help_text=_("Who or what uses it, e.g. 12345 hotline system")
+        label=_("Token name"), max_length=100, help_text=_("Who or what uses it, e.g. 12345 hotline system")
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=TokenKind.choices, initial=TokenKind.INTEGRATION)
     organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none())
