@@ -53,6 +53,17 @@ def make(directory: Path, ignore: list[str]) -> None:
         *[f"--ignore={name}" for name in ignore],
     ]
     subprocess.run(command, cwd=directory, check=True, stdout=subprocess.DEVNULL)
+    # msgmerge guesses translations for new strings from similar old ones ("fuzzy"); those guesses
+    # are often wrong, so they are cleared to show up as untranslated instead.
+    chinese = directory / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    if chinese.exists():
+        catalogue = polib.pofile(str(chinese))
+        for entry in catalogue.fuzzy_entries():
+            entry.msgstr = ""
+            entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "") if entry.msgstr_plural else {}
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+        catalogue.save()
     english = directory / "locale" / "en" / "LC_MESSAGES" / "django.po"
     if english.exists():
         catalogue = polib.pofile(str(english))
