@@ -133,7 +133,7 @@ class DecisionForm(forms.Form):
             (Decision.RETURN, _("Return for revision")),
             (Decision.REJECT, _("Reject")),
         ],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
@@ -262,7 +262,7 @@ class ResolveForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[("dismissed", _("Dismiss: the application stands")), ("upheld", _("Uphold: reject the application"))],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     resolution = forms.CharField(
         label=_("How it was checked"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})

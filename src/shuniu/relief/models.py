@@ -395,7 +395,7 @@ class PublicNotice(models.Model):
 
 
 class ObjectionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Being checked")
     UPHELD = "upheld", _("Upheld: application rejected")
     DISMISSED = "dismissed", _("Dismissed")
 

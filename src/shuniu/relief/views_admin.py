@@ -115,7 +115,7 @@ def programme_detail(request, pk: int):
             "payable_count": services.payable_applications(programme).count(),
             "can_manage": can_manage,
             "rule_form": RuleForm(initial={"position": len(programme.rules.all()) + 1}),
-            "step_form": StepForm(initial={"position": programme.steps.count() + 1}),
+            "step_form": StepForm(initial={"position": programme.steps.count() + 1, "level": "organization"}),
             "budget_form": BudgetForm(
                 initial={"year": timezone.localdate().year, "funding_source": programme.funding_source}
             ),
