@@ -220,3 +220,21 @@ def test_queue_finds_cases_by_words_through_the_search_index(client_for, world, 
         make_case(world, "domestic_violence", phone="13900003333", description="包工头丈夫长期殴打。")
     response = client_for(world.caseworker).get(reverse("rights:queue") + "?tab=all&q=包工头")
     assert [case.pk for case in response.context["cases"]] == [wanted.pk]
+
+
+def test_queue_and_case_page_use_a_fixed_number_of_queries(client_for, world, django_assert_max_num_queries):
+    """Query budget: more rows must not mean more queries (no N+1)."""
+    client = client_for(world.caseworker)
+    for index in range(3):
+        make_case(world, phone=f"139000010{index:02d}")
+    client.get(reverse("rights:queue") + "?tab=all")  # warm the session and caches
+    with django_assert_max_num_queries(14) as few:
+        client.get(reverse("rights:queue") + "?tab=all")
+    for index in range(3, 12):
+        make_case(world, phone=f"139000010{index:02d}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("rights:queue") + "?tab=all")
+    case = make_case(world, phone="13900000999")
+    services.accept_case(case, world.caseworker)
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse("rights:case_detail", args=[case.pk])).status_code == 200

@@ -308,6 +308,13 @@ def seed(context: SeedContext) -> None:
     Serving.objects.bulk_create(
         [Serving(person_id=person, organization_id=org) for person, org in servings], ignore_conflicts=True
     )
+    # The demo cases were bulk-inserted, so no per-case deadline checks are scheduled: one sweep
+    # after the seed commits escalates the overdue ones (idempotent; the worker picks it up).
+    from django.db import transaction
+
+    from shuniu.rights.tasks import sweep_overdue_cases
+
+    transaction.on_commit(sweep_overdue_cases.enqueue)
     overdue = sum(1 for case in cases if case.is_overdue(now))
     context.say(
         f"    {len(cases)} rights cases ({overdue} overdue), {len(referrals)} referrals, {len(contracts)} contracts"
