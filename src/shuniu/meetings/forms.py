@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuniu.core.models import Organization, Region, RegionLevel
 from shuniu.core.models.organizations import MASS_ORGANIZATION_KINDS
@@ -61,9 +62,13 @@ def member_choices(series):
 
 
 class SeriesForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
-    period = forms.ChoiceField(label=_("Period"), choices=Period.choices, initial=Period.QUARTERLY)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    name = forms.CharField(label=pgettext_lazy("meetings", "Name"), max_length=120)
+    period = forms.ChoiceField(
+        label=pgettext_lazy("meetings", "Period"), choices=Period.choices, initial=Period.QUARTERLY
+    )
+    description = forms.CharField(
+        label=pgettext_lazy("meetings", "Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, positions: dict[int, int] | None = None, **kwargs):
         """`positions`: organisation id → current place in the rotation (editing a series)."""
@@ -100,7 +105,7 @@ class PassRequestForm(forms.Form):
 class ScheduleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=150)
     starts_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeLocalInput())
-    venue = forms.CharField(label=_("Venue"), max_length=200)
+    venue = forms.CharField(label=pgettext_lazy("meetings", "Venue"), max_length=200)
     submission_deadline = forms.DateTimeField(
         label=_("Submission deadline"),
         widget=DateTimeLocalInput(),
@@ -126,7 +131,9 @@ class PlanItemForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(label=_("What"), max_length=200, required=False)
     target_group = forms.ChoiceField(
-        label=_("Target group"), choices=[("", _("Choose…")), *TargetGroup.choices], required=False
+        label=pgettext_lazy("meetings", "Target group"),
+        choices=[("", _("Choose…")), *TargetGroup.choices],
+        required=False,
     )
     street = forms.ModelChoiceField(
         label=_("Street"),
@@ -135,7 +142,7 @@ class PlanItemForm(forms.Form):
         empty_label=_("Whole district"),
     )
     month = MonthField(label=_("Month"), required=False)
-    delete = forms.BooleanField(label=_("Remove"), required=False)
+    delete = forms.BooleanField(label=pgettext_lazy("meetings", "Remove"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -158,20 +165,24 @@ PlanItemFormSet = forms.formset_factory(PlanItemForm, extra=3, max_num=40, valid
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("dismiss", _("Dismiss"))])
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    decision = forms.ChoiceField(
+        choices=[("accept", pgettext_lazy("meetings", "Accept")), ("dismiss", pgettext_lazy("meetings", "Dismiss"))]
+    )
+    note = forms.CharField(label=pgettext_lazy("meetings", "Note"), max_length=300, required=False)
 
 
 class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Project title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=pgettext_lazy("meetings", "Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     lead = forms.ModelChoiceField(
         label=_("Lead organisation"),
         queryset=Organization.objects.none(),
         empty_label=_("Choose the lead organisation"),
     )
     partners = forms.ModelMultipleChoiceField(
-        label=_("Partners"),
+        label=pgettext_lazy("meetings", "Partners"),
         queryset=Organization.objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
@@ -251,7 +262,7 @@ class ActionItemForm(forms.Form):
 class ResolutionForm(ActionItemForm):
     """A resolution with its first action item (more can be added to the resolution afterwards)."""
 
-    text = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=pgettext_lazy("meetings", "Resolution"), widget=forms.Textarea(attrs={"rows": 3}))
     field_order = ["text", "title", "lead", "co_organizations", "deadline", "expected_result"]
 
 

@@ -15,14 +15,15 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuniu.core.models import Organization, Region
 from shuniu.core.scoping import get_scope
 
 
 class Period(models.TextChoices):
-    MONTHLY = "monthly", _("Monthly")
-    QUARTERLY = "quarterly", _("Quarterly")
+    MONTHLY = "monthly", pgettext_lazy("meetings", "Monthly")
+    QUARTERLY = "quarterly", pgettext_lazy("meetings", "Quarterly")
     HALF_YEARLY = "half_yearly", _("Every half year")
 
 
@@ -39,7 +40,7 @@ class TargetGroup(models.TextChoices):
     DISABLED = "disabled", _("People with disabilities")
     SCIENCE_WORKERS = "science_workers", _("Science and technology workers")
     PEOPLE_IN_DIFFICULTY = "in_difficulty", _("People in difficulty")
-    VOLUNTEERS = "volunteers", _("Volunteers")
+    VOLUNTEERS = "volunteers", pgettext_lazy("meetings", "Volunteers")
     PUBLIC = "public", _("General public")
 
 
@@ -136,7 +137,7 @@ class PassRequest(models.Model):
 
 class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("Host chosen")
-    SCHEDULED = "scheduled", _("Scheduled")
+    SCHEDULED = "scheduled", pgettext_lazy("meetings", "Scheduled")
     HELD = "held", _("Held")
 
 
@@ -332,8 +333,8 @@ class Attachment(models.Model):
 
 class PointStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
-    ACCEPTED = "accepted", _("Accepted")
-    DISMISSED = "dismissed", _("Dismissed")
+    ACCEPTED = "accepted", pgettext_lazy("meetings", "Accepted")
+    DISMISSED = "dismissed", pgettext_lazy("meetings", "Dismissed")
 
 
 class CooperationPoint(models.Model):
@@ -441,7 +442,7 @@ class Resolution(models.Model):
 class ItemStatus(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     AT_RISK = "at_risk", _("At risk")
-    OVERDUE = "overdue", _("Overdue")
+    OVERDUE = "overdue", pgettext_lazy("meetings", "Overdue")
     DONE = "done", _("Done")
 
 
