@@ -238,3 +238,27 @@ def test_queue_and_case_page_use_a_fixed_number_of_queries(client_for, world, dj
     services.accept_case(case, world.caseworker)
     with django_assert_max_num_queries(40):
         assert client.get(reverse("rights:case_detail", args=[case.pk])).status_code == 200
+
+
+def test_hotline_form_links_the_employer_by_credit_code_and_refuses_an_unknown_one(client_for, world):
+    route(world)
+    enterprise = Enterprise.objects.create(name="临江纺织", credit_code="91330100MA27XL0B80", registered_by=world.org_b)
+    data = {
+        "channel": "hotline_12351",
+        "name": "李梅",
+        "phone": "13700001111",
+        "category": category().pk,
+        "complexity": "ordinary",
+        "description": "纺织厂拖欠工资两个月。",
+        "consent_processing": "on",
+        "enterprise": "91330100MA27XL0B8C",
+    }
+    client = client_for(world.caseworker)
+    response = client.post(reverse("rights:case_create"), data)
+    assert response.status_code == 200
+    assert "未登记该信用代码的企业" in response.content.decode()
+    assert RightsCase.objects.count() == 0
+    response = client.post(reverse("rights:case_create"), {**data, "enterprise": "91330100 MA27XL0B80"})
+    assert RightsCase.objects.get().enterprise == enterprise
+    detail = client.get(response["Location"]).content.decode()
+    assert "临江纺织" in detail and "未登记集体合同" in detail
