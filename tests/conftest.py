@@ -6,6 +6,7 @@ joint office, `anonymous` is a visitor without an account. `supervisor` supervis
 """
 
 import pytest
+from django.utils import translation
 
 from tests.world import World, build_world
 
@@ -69,4 +70,7 @@ def _test_settings(settings, _media_root):
     settings.AXES_ENABLED = True
     # Argon2 is the real hasher (tests/core/test_security.py checks it); tests use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    translation.activate("zh-hans")
     yield
+    # A request in English must not leave the next test in English.
+    translation.activate("zh-hans")

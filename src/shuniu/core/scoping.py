@@ -91,6 +91,12 @@ class Scope:
             return None
         return self._subtree_ids(tuple(membership.organization.path for membership in self.memberships))
 
+    @cached_property
+    def own_org_ids(self) -> set[int]:
+        """The organisations the user works in, with their branches — for district roles too (their
+        joint office), unlike `reachable_org_ids`, which is None for them."""
+        return self._subtree_ids(tuple(membership.organization.path for membership in self.memberships))
+
     def _subtree_ids(self, paths: tuple[str, ...]) -> set[int]:
         if not paths:
             return set()

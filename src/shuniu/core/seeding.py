@@ -196,12 +196,27 @@ def seed_core(context: SeedContext) -> None:
 
 @transaction.atomic
 def seed_all(context: SeedContext) -> None:
+    from django.contrib.auth import base_user
+
     from shuniu.core.hooks import app_modules
 
-    seed_core(context)
-    for module in app_modules("seed"):
-        context.say(f"  seeding {module.__name__.rsplit('.', 2)[-2]}…")
-        module.seed(context)
+    # Demo accounts share one password; argon2 is slow on purpose, so hash it once for all of them.
+    original = base_user.make_password
+    demo_hash = original(DEMO_PASSWORD)
+
+    def make_password(password, *args, **kwargs):
+        return (
+            demo_hash if password == DEMO_PASSWORD and not args and not kwargs else original(password, *args, **kwargs)
+        )
+
+    base_user.make_password = make_password
+    try:
+        seed_core(context)
+        for module in app_modules("seed"):
+            context.say(f"  seeding {module.__name__.rsplit('.', 2)[-2]}…")
+            module.seed(context)
+    finally:
+        base_user.make_password = original
 
 
 def is_seeded() -> bool:

@@ -23,7 +23,7 @@ def masked(context, obj, field: str, kind: str = "id"):
     url = reverse("core:reveal", args=[obj._meta.label_lower, obj.pk, field])
     return format_html(
         '<span class="masked-value" id="reveal-{}-{}-{}"><span class="font-monospace">{}</span> '
-        '<button type="button" class="btn btn-link btn-sm p-0 ms-1" hx-get="{}" '
+        '<button type="button" class="btn btn-outline-primary btn-sm py-0 px-2 ms-1" hx-get="{}" '
         'hx-target="#reveal-{}-{}-{}">{}</button>'
         "</span>",
         obj._meta.model_name,
