@@ -6,7 +6,8 @@
    app's records were made once and again after they were made three times;
 3. no query uses OFFSET (lists page by keyset, so they stay fast at any size).
 
-Refresh the baseline after a deliberate change: SHUNIU_UPDATE_QUERY_BUDGETS=1 pytest tests/perf
+Refresh the baseline after a deliberate change (one process, the file is rewritten per test):
+rm tests/perf/query_counts.json; SHUNIU_UPDATE_QUERY_BUDGETS=1 pytest -n 0 tests/perf/test_query_budgets.py
 """
 
 import json
@@ -60,7 +61,7 @@ def test_page_stays_within_its_query_budget(route, world, client_for, request):
     assert offsets == [], f"{route.name} pages with OFFSET: {offsets[:2]}"
     if UPDATE:
         data = _load()
-        data[route.id] = count
+        data[route.id] = max(count, data.get(route.id, 0))  # routes sharing an id share the larger budget
         BASELINE.write_text(json.dumps(dict(sorted(data.items())), indent=1) + "\n")
         return
     budget = _load().get(route.id)
