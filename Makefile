@@ -58,6 +58,7 @@ demo: migrate
 lint: setup
 	$(VENV)/bin/ruff check src tests scripts $(wildcard bench)
 	$(VENV)/bin/ruff format --check src tests scripts $(wildcard bench)
+	$(VENV)/bin/bandit -q -r src -ll
 
 format: setup
 	$(VENV)/bin/ruff format src tests scripts $(wildcard bench)

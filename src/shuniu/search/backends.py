@@ -74,7 +74,7 @@ class SqliteBackend:
         # MATERIALIZED: bm25() only works in the FTS query itself, not once SQLite flattens it.
         cap = " ORDER BY score LIMIT %s" if candidates else ""
         sql = (
-            "WITH m AS MATERIALIZED ("  # noqa: S608 - table name and placeholders only
+            "WITH m AS MATERIALIZED ("  # noqa: S608 - table name and placeholders only  # nosec B608
             "  SELECT rowid AS rid, bm25(search_fts, 10.0, 4.0, 1.0) AS score FROM search_fts"
             f"  WHERE search_fts MATCH %s{cap}"
             ") SELECT e.content_type_id, e.object_id, e.id, e.page, MIN(m.score) AS best,"
@@ -99,7 +99,7 @@ class PostgresBackend:
     def add(self, rows: list[tuple[int, str, str, str]]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {ENTRY_TABLE} SET document = setweight(to_tsvector('simple', %s), 'A')"  # noqa: S608
+                f"UPDATE {ENTRY_TABLE} SET document = setweight(to_tsvector('simple', %s), 'A')"  # noqa: S608  # nosec B608
                 " || setweight(to_tsvector('simple', %s), 'B') || setweight(to_tsvector('simple', %s), 'D')"
                 " WHERE id = %s",
                 [(title, extra, body, entry_id) for entry_id, title, extra, body in rows],
@@ -119,7 +119,7 @@ class PostgresBackend:
 
     def query(self, terms: list[Term], filters: Filters, limit: int, offset: int) -> list[Row]:
         sql = (
-            "SELECT content_type_id, object_id, id, page, score FROM ("  # noqa: S608 - placeholders only
+            "SELECT content_type_id, object_id, id, page, score FROM ("  # noqa: S608 - placeholders only  # nosec B608
             "  SELECT DISTINCT ON (e.content_type_id, e.object_id) e.content_type_id, e.object_id, e.id, e.page,"
             "  ts_rank(e.document, q) AS score"
             f"  FROM {ENTRY_TABLE} e, to_tsquery('simple', %s) q"
@@ -143,7 +143,7 @@ def get_backend():
 # Schema, created by migration 0001 for the vendor in use.
 SQLITE_SCHEMA = [
     "CREATE VIRTUAL TABLE search_fts USING fts5(title, extra, body, tokenize='unicode61 remove_diacritics 0')",
-    f"CREATE TRIGGER search_entry_deleted AFTER DELETE ON {ENTRY_TABLE} BEGIN"  # noqa: S608
+    f"CREATE TRIGGER search_entry_deleted AFTER DELETE ON {ENTRY_TABLE} BEGIN"  # noqa: S608  # nosec B608
     " DELETE FROM search_fts WHERE rowid = old.id; END",
 ]
 SQLITE_SCHEMA_DROP = ["DROP TRIGGER IF EXISTS search_entry_deleted", "DROP TABLE IF EXISTS search_fts"]

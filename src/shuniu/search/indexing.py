@@ -56,7 +56,7 @@ def index_object(obj) -> int:
         if audience not in Audience.ALL:
             raise ValueError(f"unknown audience {audience!r}")
         title = str(searchable.title(obj) or "")[:300]
-        extra = str(searchable.extra(obj) or "")[:EXTRA_CHARS]  # noqa: S610 - our callback, not QuerySet.extra
+        extra = str(searchable.extra(obj) or "")[:EXTRA_CHARS]  # noqa: S610 - our callback, not QuerySet.extra  # nosec B610
         common = {
             "content_type": content_type,
             "object_id": pk,
