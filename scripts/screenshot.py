@@ -74,6 +74,7 @@ def main() -> None:
         for path in args.paths:
             page.goto(args.base + path)
             page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(1500)  # let charts finish their animation
             name = re.sub(r"[^a-zA-Z0-9]+", "_", path).strip("_") or "root"
             file = out / f"{args.user or 'anon'}_{name}_{args.lang}{'_phone' if args.phone else ''}.png"
             page.screenshot(path=str(file), full_page=args.full)

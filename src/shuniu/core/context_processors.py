@@ -14,6 +14,10 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return context
     scope = get_scope(user)
+    if request.path.startswith("/accounts/two-factor/") and not user.is_verified():
+        # Half signed in (password given, code not yet): show no menu of what lies behind.
+        context.update(nav_items=[], scope=scope, unread_count=0)
+        return context
     nav = []
     app_order = {app.rsplit(".", 1)[1]: index for index, app in enumerate(settings.SHUNIU_APPS)}
     for item in navigation_items():
