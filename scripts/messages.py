@@ -47,7 +47,6 @@ def make(directory: Path, ignore: list[str]) -> None:
         "-l",
         "en",
         "--no-obsolete",
-        "--no-fuzzy-matching",
         "--ignore=migrations",
         "--ignore=static",
         *[f"--ignore={name}" for name in ignore],

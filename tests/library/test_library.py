@@ -447,3 +447,27 @@ def test_home_shows_failed_uploads_and_open_reports(world, client_for, caseworke
     assert resource.title in caseworker_home
     supervisor_home = client_for(supervisor).get(reverse("core:home")).content.decode()
     assert "被举报的资料" in supervisor_home
+
+
+def test_full_disk_during_upload_refuses_cleanly_and_saves_nothing(world, caseworker, monkeypatch):
+    import errno
+
+    from django.core.files.storage import FileSystemStorage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shuniu.core.services import DomainError
+    from shuniu.library import services
+    from shuniu.library.models import Resource, ResourceVersion
+
+    def disk_full(self, name, content, max_length=None):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
+    upload = SimpleUploadedFile("通知.txt", "关于开展联席会议的通知".encode())
+    try:
+        services.upload_resource(caseworker, organization=world.org_a, title="通知", file=upload, audience="staff")
+        raise AssertionError("the upload should have been refused")
+    except DomainError as error:
+        assert "could not be stored" in error.message or "无法保存" in error.message or "存储" in error.message
+    assert Resource.objects.count() == 0
+    assert ResourceVersion.objects.count() == 0

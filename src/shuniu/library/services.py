@@ -70,6 +70,23 @@ def _enqueue_index(resource: Resource) -> None:
     transaction.on_commit(lambda: index_record.enqueue("library.resource", resource_id))
 
 
+def _store(version, file) -> None:
+    """Write the file; a full disk (or any storage failure) becomes a clear refusal, the database
+    transaction around it rolls back and no partial file is left."""
+    try:
+        version.file.save("upload", file, save=False)
+    except OSError:
+        if version.file.name:
+            version.file.storage.delete(version.file.name)
+        raise DomainError(
+            _(
+                "The file could not be stored (the storage is full or unavailable). Nothing was saved; please try "
+                "again later or tell the system administrator."
+            ),
+            code="storage",
+        ) from None
+
+
 def upload_resource(
     actor,
     *,
@@ -110,7 +127,7 @@ def upload_resource(
             text_encoding=detected.encoding,
             uploaded_by=actor,
         )
-        version.file.save("upload", file, save=False)
+        _store(version, file)
         version.save()
         resource.current_version = version
         resource.save(update_fields=["current_version"])
@@ -146,7 +163,7 @@ def add_version(actor, resource: Resource, file, note: str = "") -> ResourceVers
             note=note.strip()[:200],
             uploaded_by=actor,
         )
-        version.file.save("upload", file, save=False)
+        _store(version, file)
         version.save()
         log_action(
             "library.version.uploaded",
