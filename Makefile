@@ -68,8 +68,11 @@ format: setup
 messages: setup
 	$(PY) scripts/messages.py
 
+# The benchmark suite at 100k on PostgreSQL (BENCH_ARGS="--size 1000000" for a million).
+BENCH_ARGS ?=
 bench: setup
-	$(PY) -m bench
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules src/shuniu/static/vendor var

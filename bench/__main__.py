@@ -203,6 +203,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8300)
     parser.add_argument("--skip-extra", action="store_true", help="skip the identity-resolution and search benches")
     parser.add_argument("--skip-peer", action="store_true", help="skip django-helpdesk side by side")
+    parser.add_argument(
+        "--extra-size",
+        type=int,
+        default=20_000,
+        help="records/documents for the identity-resolution and search benches inside the suite "
+        "(run bench.people / bench.search alone for 100k and 1M)",
+    )
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     env = bench_env(args.database_url)
@@ -250,9 +257,9 @@ def main() -> None:
         )
         report["ratios"] = ratios(report["web"], report["peer"])
     if not args.skip_extra:
-        size = str(min(args.size, 100_000))
-        report["identity_resolution"] = run_module("bench.people", ["--size", size], timeout=3600)
-        report["search"] = run_module("bench.search", ["--size", size], timeout=3600)
+        size = str(args.extra_size)
+        report["identity_resolution"] = run_module("bench.people", ["--records", size], timeout=3600)
+        report["search"] = run_module("bench.search", ["--docs", size], timeout=3600)
     (RESULTS / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
     (RESULTS / "bench.md").write_text(markdown(report))
     print(markdown(report))
