@@ -133,6 +133,18 @@ def ratios(ours: list[dict], peer: list[dict]) -> list[dict]:
     for mine, theirs in PAIRS:
         if mine in by_name and theirs in by_name:
             a, b = by_name[mine], by_name[theirs]
+            if not b["requests"]:
+                # The peer finished no request within the run: its latency is longer than the run itself.
+                result.append(
+                    {
+                        "shuniu": mine,
+                        "peer": theirs,
+                        "throughput_ratio": None,
+                        "p95_ratio": None,
+                        "note": "peer completed no request in the run",
+                    }
+                )
+                continue
             result.append(
                 {
                     "shuniu": mine,
