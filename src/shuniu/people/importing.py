@@ -193,11 +193,26 @@ def _iter_xlsx(path: str) -> Iterator[list]:
 
 
 def _iter_xls(path: str) -> Iterator[list]:
+    import struct
+    import zipfile
+
     import xlrd
+    from xlrd.compdoc import CompDocError
 
     try:
         book = xlrd.open_workbook(path, on_demand=True)
-    except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError) as error:
+    except (
+        xlrd.XLRDError,
+        CompDocError,
+        OSError,
+        ValueError,
+        AssertionError,
+        IndexError,
+        KeyError,
+        struct.error,
+        UnicodeDecodeError,
+        zipfile.BadZipFile,
+    ) as error:
         raise ImportFileError(_("This file is not a readable .xls workbook.")) from error
     try:
         sheet = book.sheet_by_index(0)
