@@ -2,6 +2,7 @@
 previews, and searching 联席会议制度 finds it with a highlighted snippet and the page number."""
 
 import pytest
+from playwright.sync_api import expect
 
 from shuniu.library import docgen
 from shuniu.library.models import ProcessingStatus, Resource
@@ -79,9 +80,9 @@ def test_public_library_on_a_phone(phone_page, world, axe, media):
 
     make_resource(world, title="反家庭暴力法律知识问答", audience="public")
     phone_page.goto("/portal/library/")
-    assert phone_page.get_by_role("link", name="反家庭暴力法律知识问答").is_visible()
+    expect(phone_page.get_by_role("link", name="反家庭暴力法律知识问答")).to_be_visible()
     assert axe(phone_page) == []
     phone_page.get_by_role("link", name="反家庭暴力法律知识问答").click()
     phone_page.wait_for_load_state("domcontentloaded")
-    assert phone_page.get_by_role("link", name="下载").is_visible()
+    expect(phone_page.get_by_role("link", name="下载")).to_be_visible()
     assert axe(phone_page) == []

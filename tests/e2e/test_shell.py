@@ -1,6 +1,7 @@
 """The staff shell in a real browser: sign-in, the role's home, the language switch, phone layout."""
 
 import pytest
+from playwright.sync_api import expect
 
 
 @pytest.mark.django_db(transaction=True)
@@ -12,7 +13,7 @@ def test_caseworker_signs_in_sees_home_and_switches_to_english(page, world, sign
     page.click("button[name=language][value=en]")
     page.wait_for_load_state("domcontentloaded")
     assert page.locator("h1").inner_text().startswith("Good day")
-    assert page.get_by_role("link", name="Inbox").first.is_visible()
+    expect(page.get_by_role("link", name="Inbox").first).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,9 +27,9 @@ def test_coordinator_sets_up_two_factor_in_the_browser(page, world, sign_in):
 def test_phone_layout_has_a_menu_button(phone_page, world, sign_in):
     sign_in(phone_page, world.caseworker)
     toggler = phone_page.locator(".navbar-toggler")
-    assert toggler.is_visible()
+    expect(toggler).to_be_visible()
     toggler.click()
-    assert phone_page.get_by_role("link", name="消息").first.is_visible()
+    expect(phone_page.get_by_role("link", name="消息").first).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shuniu.training import services
 from shuniu.training.models import Enrollment, EnrollmentStatus
@@ -76,6 +77,6 @@ def test_citizen_enrols_waits_is_promoted_checks_in_and_verifies_the_certificate
     page.goto(reverse("training_public:certificate_verify"))
     page.fill("input[name=code]", certificate_code)
     page.click("#main form button[type=submit]")
-    assert page.locator("[data-verification=valid]").is_visible()
+    expect(page.locator("[data-verification=valid]")).to_be_visible()
     assert axe(page) == []
     assert "王*" in page.locator("[data-verification=valid]").inner_text()
