@@ -204,6 +204,14 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def size_label(size: int) -> str:
+    if size % 1_000_000 == 0:
+        return f"{size // 1_000_000}m"
+    if size % 1000 == 0:
+        return f"{size // 1000}k"
+    return str(size)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=100_000, help="people and cases to generate")
@@ -224,6 +232,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
+    # bench.json/bench.md for the default 100k run; other sizes get their own files (bench-1m.json).
+    suffix = "" if args.size == 100_000 else f"-{size_label(args.size)}"
     env = bench_env(args.database_url)
     report = {
         "size": args.size,
@@ -237,9 +247,14 @@ def main() -> None:
         print(f"== fresh database, migrate, seed {args.size:,} people and cases", flush=True)
         recreate_database(args.database_url)
         shuniu(env, "migrate", "--noinput", "-v0")
-        generation_file = RESULTS / "generation.json"
+        generation_file = RESULTS / f"generation{suffix}.json"
         shuniu(env, "seed_scale", "--people", str(args.size), "--cases", str(args.size), "--json", str(generation_file))
         report["generation"] = json.loads(generation_file.read_text())
+    elif (RESULTS / f"generation{suffix}.json").exists():
+        report["generation"] = {
+            **json.loads((RESULTS / f"generation{suffix}.json").read_text()),
+            "reused": True,
+        }
     shuniu(env, "collectstatic", "--noinput", "-v0")
     prepared = json.loads(
         subprocess.run(
@@ -272,8 +287,8 @@ def main() -> None:
         size = str(args.extra_size)
         report["identity_resolution"] = run_module("bench.people", ["--records", size], timeout=3600)
         report["search"] = run_module("bench.search", ["--docs", size], timeout=3600)
-    (RESULTS / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
-    (RESULTS / "bench.md").write_text(markdown(report))
+    (RESULTS / f"bench{suffix}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
+    (RESULTS / f"bench{suffix}.md").write_text(markdown(report))
     print(markdown(report))
 
 

@@ -45,7 +45,8 @@ def run(size: int, *, port: int, workers: int, connections: int, duration: int, 
     from bench.web import Server
 
     ensure_venv()
-    database = "shuniu_bench_helpdesk"
+    # One peer database per size, so a 1M run and a 100k run never overwrite each other.
+    database = "shuniu_bench_helpdesk" if size < 1_000_000 else f"shuniu_bench_helpdesk_{size // 1_000_000}m"
     environment = env(database)
     if not reuse:
         with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
