@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuniu.core.audit import log_action
+from shuniu.core.events import publish
 from shuniu.core.models import Organization
 from shuniu.core.scoping import get_scope
 from shuniu.core.services import DomainError, notify_role
@@ -788,6 +789,15 @@ def report_progress(*, actor, item: ActionItem, text: str, status: str, files=()
             organization=item.lead_organization,
             obj=current,
             data={"from": current.status, "to": new_status, "attachments": len(files)},
+        )
+        publish(
+            "meetings.action_item.progress",
+            {
+                "action_item_id": current.pk,
+                "progress_report_id": report.pk,
+                "status": new_status,
+                "organization_id": item.lead_organization_id,
+            },
         )
         if new_status == ItemStatus.DONE:
             convenor = current.meeting.series.convenor

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuniu.core.audit import log_action
+from shuniu.core.events import publish
 from shuniu.core.fields import blind_index_for
 from shuniu.core.services import DomainError, notify_role
 from shuniu.core.validators import normalize_phone, validate_mobile
@@ -312,6 +313,15 @@ def enroll(
             organization=locked.organization,
             obj=enrollment,
             data={"session": locked.pk, "channel": channel},
+        )
+        publish(
+            "training.enrollment.created",
+            {
+                "enrollment_id": enrollment.pk,
+                "session_id": locked.pk,
+                "status": enrollment.status,
+                "organization_id": locked.organization_id,
+            },
         )
     return enrollment
 
