@@ -155,3 +155,129 @@ def test_editor_adds_names_for_a_hand_written_story_and_the_check_finds_them(wor
         services.confirm_privacy_check(caseworker, story)
     services.remove_personal_data(caseworker, story)
     assert story.body.startswith("李某在某公司工作")
+
+
+def approved_application(world, status="paid"):
+    from shuniu.people.models import Household, Person
+    from tests.relief.helpers import make_application, make_person
+
+    household = Household.objects.create(name="李建国户", community=world.community, address="和平路18号")
+    child = make_person(world)
+    Person.objects.filter(pk=child.pk).update(household=household, address="和平路18号")
+    child.refresh_from_db()
+    Person.objects.create(
+        name="李建国",
+        id_number="110105198001011234",
+        phone="13900001111",
+        household=household,
+        community=world.community,
+    )
+    return make_application(
+        world,
+        person=child,
+        household=household,
+        status=status,
+        student_enrolled=True,
+        school="和平路小学",
+        reason=(
+            "李小花（身份证33010220120315732X）在和平路小学读四年级，父亲李建国失业，"
+            "家住和平路18号，联系电话13812345678，补助请打入6222 0212 3456 7890 123。"
+        ),
+    )
+
+
+RELIEF_PERSONAL = ["李小花", "李建国", "33010220120315732X", "13812345678", "和平路18号", "和平路小学", "6222"]
+
+
+def test_paid_relief_application_becomes_a_published_story_without_personal_data(
+    world, caseworker, supervisor, client_for
+):
+    application = approved_application(world)
+    assert application in sources.relief_applications(caseworker)
+
+    source = sources.relief_application_source(caseworker, application.pk)
+    story = services.create_story_from_source(caseworker, source, StoryKind.EXEMPLARY_CASE)
+
+    assert [value for value in RELIEF_PERSONAL if value in story.body] == []
+    assert "李某" in story.body
+    assert {item["kind"] for item in story.removals} == {
+        "name",
+        "id_number",
+        "phone",
+        "address",
+        "school",
+        "bank_account",
+    }
+    assert (story.source_type, story.source_id) == ("relief_application", str(application.pk))
+    assert services.check_story(story) == []
+    services.confirm_privacy_check(caseworker, story)
+    services.submit_for_review(caseworker, story)
+    services.publish_story(supervisor, story)
+
+    page = client_for(None).get(reverse("outreach_public:story", args=[story.pk])).content.decode()
+    assert [value for value in RELIEF_PERSONAL if value in page] == []
+
+
+def test_relief_application_in_review_is_not_a_story_source(world, caseworker):
+    application = approved_application(world, status="in_review")
+
+    assert sources.relief_application_source(caseworker, application.pk) is None
+    assert sources.relief_applications(caseworker) == []
+
+
+def test_user_who_cannot_see_the_application_cannot_make_a_story_from_it(world, outsider, client_for):
+    application = approved_application(world)
+
+    assert sources.relief_application_source(outsider, application.pk) is None
+    assert sources.relief_applications(outsider) == []
+    response = client_for(outsider).post(
+        reverse("outreach:story_from_case"), {"source": f"relief_application:{application.pk}", "kind": "case"}
+    )
+
+    assert response.status_code == 200
+    assert Story.objects.count() == 0
+
+
+def test_story_from_an_aid_record_through_the_page_shows_what_was_removed(world, caseworker, client_for):
+    application = approved_application(world)
+    client = client_for(caseworker)
+
+    form = client.get(reverse("outreach:story_from_case")).content.decode()
+    assert f'value="relief_application:{application.pk}"' in form
+    response = client.post(
+        reverse("outreach:story_from_case"), {"source": f"relief_application:{application.pk}", "kind": "case"}
+    )
+
+    story = Story.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("outreach:story_detail", args=[story.pk])
+    assert story.status == StoryStatus.DRAFT and not story.privacy_confirmed
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-removed-kind="bank_account"' in page and 'data-removed-kind="school"' in page
+    assert "33010220120315732X" not in page and "6222 0212 3456 7890 123" not in page
+    assert reverse("outreach:story_confirm_check", args=[story.pk]) in page
+
+
+def test_story_from_a_closed_case_through_the_page(world, caseworker, client_for):
+    case = closed_case(world)
+
+    response = client_for(caseworker).post(
+        reverse("outreach:story_from_case"), {"source": f"rights_case:{case.pk}", "kind": "case"}
+    )
+
+    story = Story.objects.get()
+    assert response.status_code == 302
+    assert (story.source_type, story.source_id) == ("rights_case", str(case.pk))
+    assert "王芳" not in story.body
+
+
+def test_bank_account_numbers_are_found_in_any_story():
+    from shuniu.outreach.anonymise import anonymise
+
+    text, removals = anonymise("请汇入账户6222021234567890123或6222-0212-3456-7890。")
+
+    assert "6222" not in text
+    assert [(removal.kind, removal.masked) for removal in removals] == [
+        ("bank_account", "***************0123"),
+        ("bank_account", "************7890"),
+    ]

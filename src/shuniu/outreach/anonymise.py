@@ -1,10 +1,10 @@
 """Removing personal data from a story's text before it can be published.
 
 Two sources of what to remove:
-- patterns that are personal whatever the case: resident ID numbers, mobile and landline numbers,
-  e-mail addresses, house-number style addresses (…幢…单元…室);
+- patterns that are personal whatever the case: resident ID numbers, bank card and account
+  numbers, mobile and landline numbers, e-mail addresses, house-number style addresses (…幢…单元…室);
 - the known personal strings of the source record (the person's name, ID number, phone, address,
-  other named people), passed in by the caller.
+  family members, a child's school), passed in by the caller.
 
 `anonymise` returns the new text and a list of removals (kind, masked original, replacement), so
 that the editor sees what was removed without the page showing the personal data again.
@@ -25,6 +25,8 @@ ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)")
 LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# Bank card and account numbers: 16 to 19 digits, often written in groups of four.
+BANK_ACCOUNT = re.compile(r"(?<![0-9A-Za-z])\d{4}(?:[\s-]?\d{4}){2}[\s-]?\d{4,7}(?![0-9A-Za-z])")
 HOUSE_ADDRESS = re.compile(r"[\u4e00-\u9fa5\dA-Za-z]{0,12}\d+\s*(?:幢|栋|号楼)\s*(?:\d+\s*单元)?\s*\d+\s*(?:室|号)")
 
 KINDS = {
@@ -33,6 +35,8 @@ KINDS = {
     "phone": gettext_lazy("phone number"),
     "email": gettext_lazy("e-mail address"),
     "address": gettext_lazy("home address"),
+    "bank_account": gettext_lazy("bank account"),
+    "school": gettext_lazy("school of a child"),
     "other": gettext_lazy("other personal detail"),
 }
 
@@ -63,6 +67,8 @@ def _placeholder(kind: str, value: str) -> str:
             "phone": gettext("[phone removed]"),
             "email": gettext("[e-mail removed]"),
             "address": gettext("[address removed]"),
+            "bank_account": gettext("[bank account removed]"),
+            "school": gettext("[school removed]"),
         }.get(kind, gettext("[removed]"))
 
 
@@ -77,6 +83,9 @@ def _mask(kind: str, value: str) -> str:
         return mask_phone(re.sub(r"[\s]", "", value))
     if kind == "name":
         return mask_name(value)
+    if kind == "bank_account":
+        digits = re.sub(r"\D", "", value)
+        return "*" * (len(digits) - 4) + digits[-4:]
     if len(value) <= 4:
         return value[:1] + "*" * (len(value) - 1)
     return value[:3] + "…" + "*" * 3
@@ -128,6 +137,7 @@ def anonymise(text: str, known=()) -> tuple[str, list[Removal]]:
             record(kind, value, replacement, total)
     for kind, pattern in (
         ("id_number", ID_NUMBER),
+        ("bank_account", BANK_ACCOUNT),
         ("phone", MOBILE),
         ("phone", LANDLINE),
         ("email", EMAIL),

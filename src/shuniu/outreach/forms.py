@@ -177,15 +177,39 @@ class CoverForm(forms.Form):
     cover_alt = forms.CharField(label=_("Cover description"), max_length=200)
 
 
-class FromCaseForm(forms.Form):
-    case = forms.ChoiceField(label=_("Closed case"))
+class FromSourceForm(forms.Form):
+    source = forms.ChoiceField(label=_("Closed case or aid record"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Story._meta.get_field("kind").choices)
 
-    def __init__(self, *args, cases=(), **kwargs):
+    def __init__(self, *args, sources=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from shuniu.outreach.sources import case_label
+        from shuniu.outreach.sources import RELIEF_APPLICATION, RIGHTS_CASE, application_label, case_label
 
-        self.fields["case"].choices = [(str(case.pk), f"#{case.pk} {case_label(case)}") for case in cases]
+        sources = sources or {}
+        groups = []
+        cases = sources.get(RIGHTS_CASE) or []
+        if cases:
+            groups.append(
+                (
+                    _("Closed rights cases"),
+                    [(f"{RIGHTS_CASE}:{case.pk}", f"#{case.pk} {case_label(case)}") for case in cases],
+                )
+            )
+        applications = sources.get(RELIEF_APPLICATION) or []
+        if applications:
+            groups.append(
+                (
+                    _("Approved or paid aid applications"),
+                    [
+                        (
+                            f"{RELIEF_APPLICATION}:{application.pk}",
+                            f"#{application.pk} {application_label(application)}",
+                        )
+                        for application in applications
+                    ],
+                )
+            )
+        self.fields["source"].choices = groups
 
 
 class SocialOrganizationForm(forms.ModelForm):

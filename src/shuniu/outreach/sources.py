@@ -1,89 +1,162 @@
-"""Where stories come from: closed rights cases (and, later, relief records).
+"""Where stories come from: closed rights cases and approved or paid relief applications.
 
-The rights app is built in parallel, so it is imported lazily and read defensively: when its
-model or a field is missing, the entry point says "not available" instead of failing. What this
-module expects from `shuniu.rights.models.RightsCase` (see the report to the lead):
-- `objects.visible_to(user)`; a `status` whose closed value is "closed";
-- `organization` or `lead_org` (the owning organisation); `title` or `subject`; text in some of
-  `description`, `summary`, `facts`, `outcome`, `outcome_note`, `result`;
-- the person: `person` (a people.Person) and/or `requester_name`, `contact_phone` (also the
-  `applicant_` / `respondent_` forms); `details_visible_to(user)` for sensitive cases.
+Each source is read through the owning app's `visible_to(user)`: a record the user may not see
+cannot become a story. A source carries its text and the personal strings known from the record
+(the person, the family, their phones, ID numbers, addresses, a child's school), which the
+anonymise step replaces and every later check looks for again.
 """
-
-from importlib import import_module
 
 from django.utils.translation import gettext as _
 
 from shuniu.outreach.services.stories import StorySource
+from shuniu.people.models import Person
+from shuniu.relief.models import Application
+from shuniu.relief.models import Status as ReliefStatus
+from shuniu.rights.models import RightsCase
+from shuniu.rights.models import Status as RightsStatus
 
-TEXT_FIELDS = ("description", "summary", "facts", "outcome_note", "outcome_summary", "result")
-PERSON_FIELDS = (("name", "name"), ("id_number", "id_number"), ("phone", "phone"), ("address", "address"))
+RIGHTS_CASE = "rights_case"
+RELIEF_APPLICATION = "relief_application"
+# Aid that was decided in the person's favour: approved, in public notice or paid out.
+RELIEF_SOURCE_STATUSES = (ReliefStatus.APPROVED, ReliefStatus.IN_NOTICE, ReliefStatus.PAID)
 
 
-def rights_case_model():
-    try:
-        module = import_module("shuniu.rights.models")
-    except ImportError:
-        return None
-    return getattr(module, "RightsCase", None)
-
-
-def closed_rights_cases(user, limit: int = 50):
-    """Closed cases the user may see, newest first; [] when the rights app is not there yet."""
-    model = rights_case_model()
-    if model is None or not hasattr(model.objects, "visible_to"):
+def _person_known(person: Person | None) -> list[tuple[str, str]]:
+    if person is None:
         return []
-    field_names = {field.name for field in model._meta.get_fields()}
-    queryset = model.objects.visible_to(user)
-    if "status" in field_names:
-        queryset = queryset.filter(status="closed")
-    return list(queryset.order_by("-pk")[:limit])
+    return [
+        ("name", person.name),
+        ("id_number", person.id_number),
+        ("phone", person.phone),
+        ("address", person.address),
+    ]
 
 
-def _first(obj, names) -> str:
-    for name in names:
-        value = getattr(obj, name, None)
-        if value:
-            return str(value)
-    return ""
+def _household_name(name: str) -> str:
+    """A household is usually named after its head (王芳户): the head's name is what identifies."""
+    name = (name or "").strip()
+    return name[:-1] if name.endswith("户") else name
 
 
-def case_label(case) -> str:
-    return _first(case, ("title", "subject", "summary")) or _("Case %(id)s") % {"id": case.pk}
+def _clean(known: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    seen, items = set(), []
+    for kind, value in known:
+        value = str(value or "").strip()
+        if value and (kind, value) not in seen:
+            seen.add((kind, value))
+            items.append((kind, value))
+    return items
+
+
+# Rights cases ---------------------------------------------------------------------------------
+
+
+def closed_rights_cases(user, limit: int = 50) -> list[RightsCase]:
+    """Closed cases the user may see, newest first."""
+    return list(RightsCase.objects.visible_to(user).filter(status=RightsStatus.CLOSED).order_by("-pk")[:limit])
+
+
+def case_label(case: RightsCase) -> str:
+    return case.subject or _("Case %(id)s") % {"id": case.pk}
 
 
 def rights_case_source(user, case_id) -> StorySource | None:
-    """The closed case as a story source with its known personal strings, or None when the case
-    is not visible to the user, not closed, or the rights app is not available."""
-    model = rights_case_model()
-    if model is None:
-        return None
+    """The closed case as a story source, or None when the case is not visible to the user, not
+    closed, or a sensitive case whose details the user may not read."""
     try:
-        case = model.objects.visible_to(user).get(pk=case_id)
-    except (model.DoesNotExist, ValueError):
+        case = (
+            RightsCase.objects.visible_to(user)
+            .select_related("person", "lead_org")
+            .get(pk=case_id, status=RightsStatus.CLOSED)
+        )
+    except (RightsCase.DoesNotExist, ValueError, TypeError):
         return None
-    if getattr(case, "status", "closed") != "closed":
+    if not case.details_visible_to(user):
         return None
-    details_visible_to = getattr(case, "details_visible_to", None)
-    if details_visible_to is not None and not details_visible_to(user):
-        return None  # a sensitive case whose details this user may not read
-    organization = getattr(case, "lead_org", None) or getattr(case, "organization", None)
-    if organization is None:
-        return None
-    known: list[tuple[str, str]] = []
-    person = getattr(case, "person", None) or getattr(case, "applicant", None)
-    if person is not None:
-        for kind, attribute in PERSON_FIELDS:
-            known.append((kind, str(getattr(person, attribute, "") or "")))
-    for kind in ("name", "phone", "id_number", "address"):
-        for prefix in ("applicant_", "requester_", "respondent_", "contact_"):
-            known.append((kind, str(getattr(case, prefix + kind, "") or "")))
-    texts = [str(getattr(case, name)) for name in TEXT_FIELDS if getattr(case, name, None)]
+    known = [
+        *_person_known(case.person),
+        ("name", case.requester_name),
+        ("phone", case.contact_phone),
+    ]
+    texts = [text for text in (case.description, case.outcome_summary) if text]
     return StorySource(
-        source_type="rights_case",
+        source_type=RIGHTS_CASE,
         source_id=str(case.pk),
-        organization=organization,
+        organization=case.lead_org,
         title=case_label(case),
         text="\n\n".join(texts),
-        known=[item for item in known if item[1]],
+        known=_clean(known),
     )
+
+
+# Relief applications ----------------------------------------------------------------------------
+
+
+def relief_applications(user, limit: int = 50) -> list[Application]:
+    """Approved or paid applications the user may see, newest first."""
+    return list(
+        Application.objects.visible_to(user)
+        .filter(status__in=RELIEF_SOURCE_STATUSES)
+        .select_related("programme")
+        .order_by("-pk")[:limit]
+    )
+
+
+def application_label(application: Application) -> str:
+    return _("%(programme)s, %(year)s") % {"programme": application.programme.name, "year": application.year}
+
+
+def relief_application_source(user, application_id) -> StorySource | None:
+    """The approved or paid application as a story source, or None when the user may not see it or
+    it was not decided in the person's favour. The family (household members and its name), the
+    contact phone and — for a pupil — the school are known personal data too."""
+    try:
+        application = (
+            Application.objects.visible_to(user)
+            .select_related("programme", "person", "household", "organization")
+            .get(pk=application_id, status__in=RELIEF_SOURCE_STATUSES)
+        )
+    except (Application.DoesNotExist, ValueError, TypeError):
+        return None
+    person = application.person
+    known = [*_person_known(person), ("phone", application.contact_phone)]
+    household = application.household or person.household
+    if household is not None:
+        known.append(("name", _household_name(household.name)))
+        known.append(("address", household.address))
+        for member in Person.objects.filter(household=household).exclude(pk=person.pk):
+            known.extend(_person_known(member))
+    if application.school and (application.student_enrolled or _is_minor(person)):
+        known.append(("school", application.school))
+    texts = [application.reason]
+    texts.extend(
+        decision.comment for decision in application.decisions.order_by("created_at", "pk") if decision.comment
+    )
+    return StorySource(
+        source_type=RELIEF_APPLICATION,
+        source_id=str(application.pk),
+        organization=application.organization,
+        title=application_label(application),
+        text="\n\n".join(text for text in texts if text),
+        known=_clean(known),
+    )
+
+
+def _is_minor(person: Person) -> bool:
+    age = person.age
+    return age is not None and age < 18
+
+
+def story_sources(user) -> dict[str, list]:
+    """What the user may turn into a story, per kind of source."""
+    return {RIGHTS_CASE: closed_rights_cases(user), RELIEF_APPLICATION: relief_applications(user)}
+
+
+def source_for(user, value: str) -> StorySource | None:
+    """`value` is "<kind>:<id>" as the form offers it."""
+    kind, _separator, identifier = (value or "").partition(":")
+    if kind == RIGHTS_CASE:
+        return rights_case_source(user, identifier)
+    if kind == RELIEF_APPLICATION:
+        return relief_application_source(user, identifier)
+    return None

@@ -24,3 +24,11 @@ def procedure_hint(procedure_code: str):
 @register.filter
 def hours(minutes) -> str:
     return f"{(minutes or 0) / 60:.1f}"
+
+
+@register.filter
+def personal_data_kind(kind: str) -> str:
+    """The reader's words for a kind of removed personal data (name, ID number, bank account…)."""
+    from shuniu.outreach.anonymise import KINDS
+
+    return str(KINDS.get(kind, KINDS["other"]))

@@ -1,4 +1,4 @@
-"""Staff pages for stories: write, make from a closed case, personal-data check, review, publish."""
+"""Staff pages for stories: write, make from a closed case or aid record, personal-data check, review, publish."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -11,7 +11,7 @@ from shuniu.core.decorators import permission_required
 from shuniu.core.scoping import get_scope, get_visible_or_404
 from shuniu.core.services import DomainError
 from shuniu.outreach import sources
-from shuniu.outreach.forms import CoverForm, FromCaseForm, KnownPersonalDataForm, StoryForm
+from shuniu.outreach.forms import CoverForm, FromSourceForm, KnownPersonalDataForm, StoryForm
 from shuniu.outreach.models import Story, StoryStatus
 from shuniu.outreach.services import stories as story_services
 from shuniu.outreach.services.activities import clean_photo
@@ -39,7 +39,6 @@ def story_list(request):
             "status": status,
             "statuses": StoryStatus.choices,
             "can_edit": get_scope(request.user).has("outreach:story_edit"),
-            "rights_available": sources.rights_case_model() is not None,
         },
     )
 
@@ -63,12 +62,13 @@ def story_create(request):
 @permission_required("outreach:story_edit")
 @require_http_methods(["GET", "POST"])
 def story_from_case(request):
-    cases = sources.closed_rights_cases(request.user)
-    form = FromCaseForm(request.POST or None, cases=cases)
+    """A draft story from a closed rights case or an approved/paid aid application the user may see."""
+    available = sources.story_sources(request.user)
+    form = FromSourceForm(request.POST or None, sources=available)
     if request.method == "POST" and form.is_valid():
-        source = sources.rights_case_source(request.user, form.cleaned_data["case"])
+        source = sources.source_for(request.user, form.cleaned_data["source"])
         if source is None:
-            form.add_error("case", _("This case cannot be used: it is not closed or not visible to you."))
+            form.add_error("source", _("This record cannot be used: it is not finished or not visible to you."))
         else:
             try:
                 story = story_services.create_story_from_source(request.user, source, form.cleaned_data["kind"])
@@ -77,14 +77,14 @@ def story_from_case(request):
             else:
                 messages.success(
                     request,
-                    _("Draft made from the case with %(count)d kind(s) of personal data replaced. Check the text.")
+                    _("Draft made with %(count)d kind(s) of personal data replaced. Check the text.")
                     % {"count": len(story.removals)},
                 )
                 return redirect("outreach:story_detail", pk=story.pk)
     return render(
         request,
         "outreach/story_from_case.html",
-        {"form": form, "cases": cases, "rights_available": sources.rights_case_model() is not None},
+        {"form": form, "has_sources": any(available.values())},
     )
 
 
