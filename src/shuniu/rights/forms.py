@@ -161,11 +161,45 @@ class QueueFilterForm(forms.Form):
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # Set by the cockpit's click-through links (not shown in the filter bar): the lead organisation,
+    # and cases referred from one organisation to another within a time span.
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.all(), required=False, label=_("Lead organisation")
+    )
+    referred_from = forms.ModelChoiceField(queryset=Organization.objects.all(), required=False, label=_("Referred by"))
+    referred_to = forms.ModelChoiceField(queryset=Organization.objects.all(), required=False, label=_("Referred to"))
+    referred_since = forms.DateField(label=_("Referred from"), required=False)
+    referred_until = forms.DateField(label=_("Referred until"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].empty_label = _("All categories")
         self.fields["street"].empty_label = _("All streets")
+
+    def filter_by_organisations(self, cases):
+        """Apply the lead-organisation and referral filters (the caller has validated the form)."""
+        from datetime import datetime, time
+
+        from django.utils import timezone
+
+        from shuniu.rights.models import Referral
+
+        data = self.cleaned_data
+        if data.get("organization"):
+            cases = cases.filter(lead_org=data["organization"])
+        if data.get("referred_from") or data.get("referred_to"):
+            referrals = Referral.objects.all()
+            if data.get("referred_from"):
+                referrals = referrals.filter(from_org=data["referred_from"])
+            if data.get("referred_to"):
+                referrals = referrals.filter(to_org=data["referred_to"])
+            tz = timezone.get_current_timezone()
+            if data.get("referred_since"):
+                referrals = referrals.filter(created_at__gte=datetime.combine(data["referred_since"], time.min, tz))
+            if data.get("referred_until"):
+                referrals = referrals.filter(created_at__lte=datetime.combine(data["referred_until"], time.max, tz))
+            cases = cases.filter(pk__in=referrals.values("case_id"))
+        return cases
 
 
 class NoteForm(forms.Form):

@@ -76,6 +76,7 @@ def apply_filters(cases, form, user):
         cases = cases.filter(status=data["status"])
     if data["street"]:
         cases = cases.filter(street=data["street"])
+    cases = form.filter_by_organisations(cases)
     tz = timezone.get_current_timezone()
     if data["date_from"]:
         cases = cases.filter(received_at__gte=datetime.combine(data["date_from"], time.min, tz))
