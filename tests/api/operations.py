@@ -39,6 +39,10 @@ def _lookup_body(world):
 
 CREATED = {"caseworker": 201, "colleague": 201, "outsider": 201, "coordinator": 201, "anonymous": 401}
 ORG_SCOPED_CREATE = {"caseworker": 201, "colleague": 201, "outsider": 404, "coordinator": 201, "anonymous": 401}
+# Doing the organisation's own work (apply for aid, review it, run a course, report on an action
+# item): the joint office's coordinator does not hold those keys; the union cannot see org_a's record.
+MANAGE = {"caseworker": 200, "colleague": 200, "outsider": 404, "coordinator": 403, "anonymous": 401}
+MANAGE_CREATE = {"caseworker": 201, "colleague": 201, "outsider": 404, "coordinator": 403, "anonymous": 401}
 
 
 def _case(world):
@@ -80,6 +84,36 @@ def _application_params(world):
     return {"application_id": make_application(world).pk}
 
 
+def _application_body(world):
+    from tests.relief.helpers import make_programme
+
+    programme = make_programme(world)
+    return {
+        "programme_id": programme.pk,
+        "name": "王芳",
+        "id_number": "11010519491231002X",
+        "phone": "13812345678",
+        "community": "330999001001",
+        "household_size": 3,
+        "monthly_income": "2400.00",
+        "reason": "丈夫因病去世，独自抚养两个孩子。",
+        "consent_processing": True,
+    }
+
+
+def _session_params(world):
+    from tests.training.helpers import make_session
+
+    return {"session_id": make_session(world).pk}
+
+
+def _enrollment_params(world):
+    from shuniu.training import services
+    from tests.training.helpers import make_person, make_session
+
+    return {"enrollment_id": services.enroll(make_session(world), make_person(world), actor=world.caseworker).pk}
+
+
 def _action_item_params(world):
     from tests.meetings.factories import make_action_item
 
@@ -108,9 +142,26 @@ OPERATIONS = [
     Operation("relief_list_programmes", OK),
     Operation("relief_list_applications", OK),
     Operation("relief_get_application", ORG_SCOPED, params=_application_params),
+    Operation("relief_create_application", MANAGE_CREATE, body=_application_body),
+    Operation(
+        "relief_decide_application",
+        MANAGE,
+        params=_application_params,
+        body={"step": 1, "decision": "approve", "comment": "材料齐全"},
+    ),
     Operation("training_list_courses", OK),
     Operation("training_list_sessions", OK),
+    Operation("training_get_session", ORG_SCOPED, params=_session_params),
+    Operation("training_list_enrollments", ORG_SCOPED, params=_session_params),
+    Operation("training_enroll", MANAGE_CREATE, params=_session_params, body={"name": "李娜", "phone": "13900002222"}),
+    Operation("training_cancel_enrollment", MANAGE, params=_enrollment_params),
     Operation("library_search_library", OK, query="q=妇联"),
     Operation("meetings_list_action_items", OK),
     Operation("meetings_get_action_item", ORG_SCOPED, params=_action_item_params),
+    Operation(
+        "meetings_report_progress",
+        MANAGE_CREATE,
+        params=_action_item_params,
+        body={"text": "已在三个街道开展关爱活动。", "status": "on_track"},
+    ),
 ]

@@ -28,8 +28,9 @@ def _webhook_kwargs(world):
 
 def _api_routes() -> list[Route]:
     """One Route per API operation, called with a signed-in session: GETs expect what the token
-    matrix expects; POSTs send the matrix's form-encoded body, which the JSON API refuses (400) after
-    authentication (anonymous: 401). Scoping of POSTs is checked in test_api_matrix.py."""
+        matrix expects; POSTs send the matrix's form-encoded body, which the JSON API refuses (400) after
+        authentication (anonymous: 401); a POST without a body expects what the token matrix expects.
+    Scoping of POSTs is checked in test_api_matrix.py."""
     import shuniu.urls  # noqa: F401  (the document needs the URLconf)
     from shuniu.api.base import api
     from tests.api.operations import OPERATIONS
@@ -45,8 +46,10 @@ def _api_routes() -> list[Route]:
         if method is None:
             continue  # test_every_api_operation_is_in_the_matrix reports it
         url_name = "api:v1:" + operation.operation_id.split("_", 1)[1]
-        if method == "get":
-            routes.append(Route(url_name, kwargs=operation.params, expect=operation.expect, query=operation.query))
+        if method == "get" or operation.body is None:
+            routes.append(
+                Route(url_name, method=method, kwargs=operation.params, expect=operation.expect, query=operation.query)
+            )
         else:
             routes.append(
                 Route(

@@ -2,7 +2,8 @@
 
 An event is delivered to an integration's subscription only when it concerns an organisation the
 integration's token reaches (any `*organization_id`/`*org_id(s)` value in the event data, and for
-rights events the case's lead and participating organisations), so one organisation's integration
+rights events the case's lead and participating organisations, for relief events the programme's
+organisation and the application's branch), so one organisation's integration
 never hears about another's work.
 Payloads carry ids only; the receiver reads details through the API with its token (scoped).
 
@@ -68,8 +69,26 @@ def _rights_case_organizations(data: dict) -> set[int]:
     return ids
 
 
+def _relief_organizations(data: dict) -> set[int]:
+    """A relief event naming an application or a programme concerns the programme's organisation
+    (and the branch that reviews the application's first steps)."""
+    from shuniu.relief.models import Application, Programme
+
+    ids: set[int] = set()
+    application_id = data.get("application_id")
+    if isinstance(application_id, int) and not isinstance(application_id, bool):
+        for organization_id, branch_id in Application.objects.filter(pk=application_id).values_list(
+            "organization_id", "branch_id"
+        ):
+            ids |= {organization_id} | ({branch_id} if branch_id else set())
+    programme_id = data.get("programme_id")
+    if isinstance(programme_id, int) and not isinstance(programme_id, bool):
+        ids |= set(Programme.objects.filter(pk=programme_id).values_list("organization_id", flat=True))
+    return ids
+
+
 # Events whose data may not name every organisation concerned: how to find them.
-ENRICHERS = {"rights.": _rights_case_organizations}
+ENRICHERS = {"rights.": _rights_case_organizations, "relief.": _relief_organizations}
 
 
 def organizations_concerned(event: str, data: dict) -> set[int]:

@@ -121,6 +121,13 @@ class ReferralIn(Schema):
     consent: bool = Field(..., description="The person consented to the referral")
 
 
+class ReferralStepOut(Schema):
+    status: str
+    organization: str
+    note: str | None
+    at: datetime
+
+
 class ReferralOut(Schema):
     id: int
     case_id: int
@@ -133,6 +140,8 @@ class ReferralOut(Schema):
     due_at: datetime
     created_at: datetime
     responded_at: datetime | None
+    response_note: str | None
+    history: list[ReferralStepOut] = Field(description="Sent, then answered (accepted or declined), oldest first")
 
 
 class AnswerIn(Schema):
@@ -196,6 +205,24 @@ def _visible_referrals(user):
 
 
 def _referral_out(referral: Referral, user) -> dict:
+    shown = referral.case.details_visible_to(user)
+    history = [
+        {
+            "status": ReferralStatus.PENDING,
+            "organization": referral.from_org.display_name,
+            "note": referral.reason if shown else None,
+            "at": referral.created_at,
+        }
+    ]
+    if referral.responded_at is not None and referral.status != ReferralStatus.PENDING:
+        history.append(
+            {
+                "status": referral.status,
+                "organization": referral.to_org.display_name,
+                "note": referral.response_note if shown else None,
+                "at": referral.responded_at,
+            }
+        )
     return {
         "id": referral.pk,
         "case_id": referral.case_id,
@@ -204,10 +231,12 @@ def _referral_out(referral: Referral, user) -> dict:
         "to_organization": referral.to_org.display_name,
         "mode": referral.mode,
         "status": referral.status,
-        "reason": referral.reason if referral.case.details_visible_to(user) else None,
+        "reason": referral.reason if shown else None,
         "due_at": referral.due_at,
         "created_at": referral.created_at,
         "responded_at": referral.responded_at,
+        "response_note": referral.response_note if shown else None,
+        "history": history,
     }
 
 
@@ -303,25 +332,33 @@ def list_case_events(request, case_id: int):
 
 
 @router.post("/rights/cases/{case_id}/notes", response=responses(NoteOut, 201), summary="Record work on a case")
-def add_case_note(request, case_id: int, payload: NoteIn):
+def add_case_note(
+    request,
+    case_id: int,
+    payload: NoteIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+):
     case = _visible_case(request, case_id)
-    activity = services.add_activity(
-        case,
-        request.user,
-        kind=payload.kind or ActivityKind.NOTE,
-        body=payload.body,
-        participants=payload.participants,
-        result=payload.result,
-    )
-    return Status(
-        201,
-        {
+
+    def create():
+        activity = services.add_activity(
+            case,
+            request.user,
+            kind=payload.kind or ActivityKind.NOTE,
+            body=payload.body,
+            participants=payload.participants,
+            result=payload.result,
+        )
+        return 201, {
             "id": activity.pk,
             "kind": activity.kind,
             "body": activity.body,
             "organization": activity.organization.display_name,
             "occurred_at": activity.occurred_at,
-        },
+        }
+
+    return Status(
+        *idempotent(request, idempotency_key, "rights.add_case_note", {"case": case.pk, **payload.dict()}, create)
     )
 
 
@@ -330,21 +367,34 @@ def add_case_note(request, case_id: int, payload: NoteIn):
     response=responses(ReferralOut, 201),
     summary="Refer a case to another organisation",
 )
-def refer_case(request, case_id: int, payload: ReferralIn):
+def refer_case(
+    request,
+    case_id: int,
+    payload: ReferralIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+):
+    """The receiver is told (and integrations subscribed to `rights.referral.` hear of it by webhook);
+    follow the answer with GET /rights/referrals/{referral_id}."""
     case = _visible_case(request, case_id)
     to_org = Organization.objects.filter(code=payload.to_organization, is_active=True).first()
     if to_org is None:
         raise ApiError(422, "invalid", _("Unknown organisation: %(code)s") % {"code": payload.to_organization})
-    referral = services.refer_case(
-        case,
-        request.user,
-        to_org=to_org,
-        reason=payload.reason,
-        consent=payload.consent,
-        mode=payload.mode or ReferralMode.TRANSFER,
+
+    def create():
+        referral = services.refer_case(
+            case,
+            request.user,
+            to_org=to_org,
+            reason=payload.reason,
+            consent=payload.consent,
+            mode=payload.mode or ReferralMode.TRANSFER,
+        )
+        referral = Referral.objects.select_related("case", "from_org", "to_org").get(pk=referral.pk)
+        return 201, _referral_out(referral, request.user)
+
+    return Status(
+        *idempotent(request, idempotency_key, "rights.refer_case", {"case": case.pk, **payload.dict()}, create)
     )
-    referral = Referral.objects.select_related("case", "from_org", "to_org").get(pk=referral.pk)
-    return Status(201, _referral_out(referral, request.user))
 
 
 @router.get("/rights/referrals", response=responses(page_of(ReferralOut)), summary="Referrals sent or received")
