@@ -64,8 +64,12 @@ def test_cockpit_page_has_charts_tables_and_links(world, client_for):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="chart-cases_by_category"' in html
-    assert 'data-link="/rights/?tab=all"' in html
-    assert '<th scope="row">欠薪讨薪</th>' in html
+    assert 'data-link="/rights/?tab=all&amp;date_from=2026-01-01&amp;date_to=2026-12-31"' in html
+    wage = category("wage_arrears").pk
+    assert (
+        f'<th scope="row"><a href="/rights/?tab=all&amp;category={wage}&amp;date_from=2026-01-01&amp;date_to=2026-12-31">'
+        "欠薪讨薪</a></th>" in html
+    )
     assert 'id="insights-charts"' in html
     assert "/static/vendor/echarts/echarts.min.js" in html
     assert "<script>" not in html

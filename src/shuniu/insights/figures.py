@@ -1,11 +1,12 @@
-"""The cockpit's figures, each computed from the owning app's `visible_to` querysets (or its own
-scoped report functions), so a dashboard never counts what its viewer may not see.
+"""The cockpit's figures, read only from the pre-aggregated tables (`insights.models`, refreshed by
+`insights.aggregates`), filtered to the organisations whose records the viewer may see (district
+roles: all), so a dashboard never counts another organisation's work and stays fast at a million
+cases.
 
 Every figure is a `Figure`: a chart description for ECharts, the same numbers as a table
-(accessibility, export), and a link to the scoped list behind it. A figure whose app is missing or
-fails to compute is returned hidden with a note instead of breaking the page. Results are cached
-for a few minutes per viewer scope; the underlying queries use the apps' indexes (received_at,
-lead_org/status, status/deadline…), so a refresh stays cheap at a large table.
+(accessibility, export), a link to the scoped list behind it and, per row (and chart point), a link
+to that list already filtered. A figure whose app is missing or fails to compute is returned hidden
+with a note instead of breaking the page. Results are cached per viewer scope until the next refresh.
 """
 
 import logging
@@ -13,10 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Q, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -99,7 +100,13 @@ class Figure:
     note: str = ""
     hidden: bool = False
     kpis: list[tuple[str, str]] = field(default_factory=list)
+    row_links: list[str] = field(default_factory=list)  # per row (and chart point): the list behind it
     width: str = "third"  # full, half or third of the row on wide screens
+
+    @property
+    def table_rows(self) -> list[tuple[list, str]]:
+        """(row, link to the list behind it or "") for the template."""
+        return [(row, self.row_links[index] if index < len(self.row_links) else "") for index, row in enumerate(self.rows)]
 
 
 def _url(name: str, query: str = "") -> str:
@@ -121,73 +128,104 @@ def _months(period: Period) -> list[date]:
     return months
 
 
+# Scoping of aggregate rows ---------------------------------------------------------------------------
+
+
+def _scoped(queryset, user, permission: str, *fields: str):
+    """Aggregate rows of the organisations where the user holds `permission` (with branches), matched
+    on any of `fields`; district roles see every row; without the permission, none."""
+    scope = get_scope(user)
+    if not scope.memberships:
+        return queryset.none()
+    org_ids = scope.org_ids_with(permission)
+    if org_ids is None:
+        return queryset
+    if not org_ids:
+        return queryset.none()
+    condition = Q(pk__in=[])
+    for name in fields or ("organization_id",):
+        condition |= Q(**{f"{name}__in": org_ids})
+    return queryset.filter(condition)
+
+
+def _list_query(**params) -> str:
+    return urlencode({key: value for key, value in params.items() if value not in (None, "")})
+
+
+def _period_dates(period: Period) -> dict:
+    return {"date_from": period.start.isoformat(), "date_to": (period.end - timedelta(days=1)).isoformat()}
+
+
+def _org_name(row: dict, prefix: str = "organization") -> str:
+    return row[f"{prefix}__short_name"] or row[f"{prefix}__name"] or "—"
+
+
 # Rights --------------------------------------------------------------------------------------
 
 
 def rights_figures(user, period: Period) -> list[Figure]:
-    from shuniu.rights.models import FollowUp, Referral, RightsCase
+    from .models import CaseMonth, OrganizationCount, ReferralMonth
 
-    cases = RightsCase.objects.visible_to(user)
-    in_period = cases.filter(received_at__gte=period.start_at, received_at__lt=period.end_at)
-    closed = cases.filter(closed_at__gte=period.start_at, closed_at__lt=period.end_at)
-    queue = _url("rights:queue", "tab=all")
-    figures = []
-
-    received_by_month = dict(
-        in_period.annotate(month=TruncMonth("received_at"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .values_list("month", "n")
+    facts = _scoped(CaseMonth.objects.all(), user, "rights:case_view").filter(
+        month__gte=period.start, month__lt=period.end
     )
-    closed_by_month = dict(
-        closed.annotate(month=TruncMonth("closed_at")).values("month").annotate(n=Count("id")).values_list("month", "n")
+    queue = _url("rights:queue")
+    dates = _period_dates(period)
+
+    def queue_link(**params) -> str:
+        return f"{queue}?{_list_query(tab='all', **params)}" if queue else ""
+
+    totals = facts.aggregate(
+        received=Sum("received"),
+        closed=Sum("closed"),
+        on_time=Sum("closed_on_time"),
+        money=Sum("money_recovered"),
+        satisfaction=Sum("satisfaction_sum"),
+        visits=Sum("satisfaction_count"),
     )
-
-    def month_count(counts, month):
-        for key, value in counts.items():
-            key_date = key.date() if isinstance(key, datetime) else key
-            if key_date and key_date.year == month.year and key_date.month == month.month:
-                return value
-        return 0
-
-    months = _months(period)
-    labels = [f"{month:%Y-%m}" for month in months]
-    received = [month_count(received_by_month, month) for month in months]
-    closed_counts = [month_count(closed_by_month, month) for month in months]
-    total_closed = closed.count()
-    on_time = closed.filter(closed_at__lte=F("resolution_due")).count()
-    satisfaction = FollowUp.objects.filter(
-        case__in=cases.values("pk"), visited_at__gte=period.start_at, visited_at__lt=period.end_at
-    ).aggregate(average=Avg("satisfaction"), count=Count("id"))
-    money = closed.aggregate(total=Sum("money_recovered"))["total"]
-    overdue_open = cases.filter(
-        status__in=["received", "accepted", "assigned", "in_progress", "declined", "reopened"],
-        resolution_due__lt=timezone.now(),
-    ).count()
+    overdue_open = (
+        _scoped(OrganizationCount.objects.filter(key="overdue_cases"), user, "rights:case_view").aggregate(
+            n=Sum("value")
+        )["n"]
+        or 0
+    )
+    total_closed, on_time = totals["closed"] or 0, totals["on_time"] or 0
     on_time_rate = f"{100 * on_time / total_closed:.1f}%" if total_closed else "—"
-    average = satisfaction["average"]
-    satisfaction_text = f"{average:.2f} / 5 ({satisfaction['count']})" if average is not None else "—"
-    figures.append(
+    visits = totals["visits"] or 0
+    satisfaction_text = f"{totals['satisfaction'] / visits:.2f} / 5 ({visits})" if visits else "—"
+    kpis = [
+        (_("Cases received"), str(totals["received"] or 0)),
+        (_("Cases closed"), str(total_closed)),
+        (_("On-time closure rate"), on_time_rate),
+        (_("Satisfaction (follow-up visits)"), satisfaction_text),
+        (_("Money recovered (yuan)"), _money(totals["money"])),
+        (_("Open cases past their deadline"), str(overdue_open)),
+    ]
+    figures = [
         Figure(
             key="hotline_kpis",
             title=_("How the hotlines are judged"),
             kind="kpi",
-            kpis=[
-                (_("Cases received"), str(in_period.count())),
-                (_("Cases closed"), str(total_closed)),
-                (_("On-time closure rate"), on_time_rate),
-                (_("Satisfaction (follow-up visits)"), satisfaction_text),
-                (_("Money recovered (yuan)"), _money(money)),
-                (_("Open cases past their deadline"), str(overdue_open)),
-            ],
+            kpis=kpis,
             headers=[_("Figure"), _("Value")],
-            link=queue,
-            link_label=_("Open the case list"),
+            rows=[[label, value] for label, value in kpis],
+            link=queue_link(**dates),
+            link_label=_("Open the cases received in this period"),
             width="full",
         )
-    )
-    figures[-1].rows = [[label, value] for label, value in figures[-1].kpis]
+    ]
 
+    by_month = {
+        row["month"]: row for row in facts.values("month").annotate(received_n=Sum("received"), closed_n=Sum("closed"))
+    }
+    months = _months(period)
+    labels = [f"{month:%Y-%m}" for month in months]
+    received = [(by_month.get(month) or {}).get("received_n") or 0 for month in months]
+    closed_counts = [(by_month.get(month) or {}).get("closed_n") or 0 for month in months]
+    month_links = [
+        queue_link(date_from=month.isoformat(), date_to=(_next_month(month) - timedelta(days=1)).isoformat())
+        for month in months
+    ]
     figures.append(
         Figure(
             key="cases_by_month",
@@ -196,48 +234,83 @@ def rights_figures(user, period: Period) -> list[Figure]:
             kind="line",
             headers=[_("Month"), _("Received"), _("Closed")],
             rows=[[label, r, c] for label, r, c in zip(labels, received, closed_counts, strict=True)],
+            row_links=month_links,
             chart={
                 "categories": labels,
                 "series": [{"name": _("Received"), "data": received}, {"name": _("Closed"), "data": closed_counts}],
             },
-            link=queue,
-            link_label=_("Open the case list"),
+            link=queue_link(**dates),
+            link_label=_("Open the cases received in this period"),
         )
     )
 
     english = (get_language() or "").startswith("en")
     by_category = list(
-        in_period.values("category__name", "category__name_en").annotate(n=Count("id")).order_by("-n")[:12]
+        facts.values("category_id", "category__name", "category__name_en")
+        .annotate(n=Sum("received"))
+        .filter(n__gt=0)
+        .order_by("-n", "category_id")[:12]
     )
-    cat_rows = [
-        [(row["category__name_en"] if english else row["category__name"]) or "—", row["n"]] for row in by_category
-    ]
-    figures.append(_bar("cases_by_category", _("Cases by category"), _("Category"), cat_rows, queue))
-
+    figures.append(
+        _bar(
+            "cases_by_category",
+            _("Cases by category"),
+            _("Category"),
+            [
+                [(row["category__name_en"] if english else row["category__name"]) or "—", row["n"]]
+                for row in by_category
+            ],
+            queue_link(**dates),
+            row_links=[queue_link(category=row["category_id"], **dates) for row in by_category],
+        )
+    )
     by_org = list(
-        in_period.values("lead_org__short_name", "lead_org__name").annotate(n=Count("id")).order_by("-n")[:15]
+        facts.values("organization_id", "organization__short_name", "organization__name")
+        .annotate(n=Sum("received"))
+        .filter(n__gt=0)
+        .order_by("-n", "organization_id")[:15]
     )
-    org_rows = [[row["lead_org__short_name"] or row["lead_org__name"], row["n"]] for row in by_org]
-    figures.append(_bar("cases_by_organization", _("Cases by organisation"), _("Organisation"), org_rows, queue))
-
-    by_street = list(in_period.values("street__name").annotate(n=Count("id")).order_by("-n")[:15])
-    street_rows = [[row["street__name"] or _("No street given"), row["n"]] for row in by_street]
-    figures.append(_bar("cases_by_street", _("Cases by street"), _("Street"), street_rows, queue))
+    figures.append(
+        _bar(
+            "cases_by_organization",
+            _("Cases by organisation"),
+            _("Organisation"),
+            [[_org_name(row), row["n"]] for row in by_org],
+            queue_link(**dates),
+            row_links=[queue_link(organization=row["organization_id"], **dates) for row in by_org],
+        )
+    )
+    by_street = list(
+        facts.values("street_id", "street__name").annotate(n=Sum("received")).filter(n__gt=0).order_by("-n")[:15]
+    )
+    figures.append(
+        _bar(
+            "cases_by_street",
+            _("Cases by street"),
+            _("Street"),
+            [[row["street__name"] or _("No street given"), row["n"]] for row in by_street],
+            queue_link(**dates),
+            row_links=[queue_link(street=row["street_id"], **dates) if row["street_id"] else "" for row in by_street],
+        )
+    )
 
     flows = list(
-        Referral.objects.filter(
-            case__in=cases.values("pk"), created_at__gte=period.start_at, created_at__lt=period.end_at
+        _scoped(ReferralMonth.objects.all(), user, "rights:case_view", "from_org_id", "to_org_id")
+        .filter(month__gte=period.start, month__lt=period.end)
+        .values(
+            "from_org_id", "from_org__short_name", "from_org__name", "to_org_id", "to_org__short_name", "to_org__name"
         )
-        .values("from_org__short_name", "from_org__name", "to_org__short_name", "to_org__name")
-        .annotate(n=Count("id"))
-        .order_by("-n")[:40]
+        .annotate(n=Sum("referrals"))
+        .order_by("-n", "from_org_id", "to_org_id")[:40]
     )
-    flow_rows = [
-        [
-            row["from_org__short_name"] or row["from_org__name"],
-            row["to_org__short_name"] or row["to_org__name"],
-            row["n"],
-        ]
+    flow_rows = [[_org_name(row, "from_org"), _org_name(row, "to_org"), row["n"]] for row in flows]
+    flow_links = [
+        queue_link(
+            referred_from=row["from_org_id"],
+            referred_to=row["to_org_id"],
+            referred_since=dates["date_from"],
+            referred_until=dates["date_to"],
+        )
         for row in flows
     ]
     nodes = sorted({row[0] for row in flow_rows} | {row[1] for row in flow_rows})
@@ -248,9 +321,10 @@ def rights_figures(user, period: Period) -> list[Figure]:
             kind="graph",
             headers=[_("From"), _("To"), _("Referrals")],
             rows=flow_rows,
+            row_links=flow_links,
             chart={"nodes": nodes, "links": [{"source": a, "target": b, "value": n} for a, b, n in flow_rows]},
-            link=queue,
-            link_label=_("Open the case list"),
+            link=queue_link(**dates),
+            link_label=_("Open the cases received in this period"),
             note="" if flow_rows else _("No referrals in this period."),
             width="half",
         )
@@ -259,13 +333,18 @@ def rights_figures(user, period: Period) -> list[Figure]:
     return sorted(figures, key=lambda figure: order.index(figure.key) if figure.key in order else len(order))
 
 
-def _bar(key, title, label_header, rows, link, value_header=None) -> Figure:
+def _next_month(month: date) -> date:
+    return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
+def _bar(key, title, label_header, rows, link, value_header=None, row_links=None) -> Figure:
     return Figure(
         key=key,
         title=title,
         kind="bar",
         headers=[label_header, value_header or _("Cases")],
         rows=rows,
+        row_links=row_links or [],
         chart={
             "categories": [row[0] for row in rows],
             "series": [{"name": value_header or _("Cases"), "data": [row[1] for row in rows]}],
@@ -280,22 +359,37 @@ def _bar(key, title, label_header, rows, link, value_header=None) -> Figure:
 
 
 def relief_figures(user, period: Period) -> list[Figure]:
-    from shuniu.relief.reports import coverage_gap, duplicate_aid, reconciliation
+    from shuniu.relief.models import FundingSource
+    from shuniu.relief.reports import report_org_ids
+
+    from .models import AidMonth, BudgetYear, CoverageArea, DuplicateAidFinding
 
     scope = get_scope(user)
     figures = []
     if scope.has("relief:report"):
+        allowed = report_org_ids(user)
         year = (period.end - timedelta(days=1)).year
-        per_programme: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+        budgets = BudgetYear.objects.filter(year=year)
+        aid = AidMonth.objects.filter(year=year)
+        findings = DuplicateAidFinding.objects.filter(year=year)
+        if allowed is not None:
+            budgets = budgets.filter(programme__organization_id__in=allowed)
+            aid = aid.filter(programme__organization_id__in=allowed)
+            findings = findings.filter(organization_id__in=allowed)
+        names: dict[int, str] = {}
+        per_programme: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
         per_channel: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-        for row in reconciliation(user, year):
-            budget = row.budget
-            per_programme[budget.programme.name][0] += budget.amount
-            per_programme[budget.programme.name][1] += row.used
-            channel = budget.get_funding_source_display()
-            per_channel[channel][0] += budget.amount
-            per_channel[channel][1] += row.used
-        rows = [[name, _money(b), _money(u)] for name, (b, u) in sorted(per_programme.items())]
+        for row in budgets.values("programme_id", "programme__name", "funding_source").annotate(total=Sum("amount")):
+            names[row["programme_id"]] = row["programme__name"]
+            per_programme[row["programme_id"]][0] += row["total"]
+            per_channel[row["funding_source"]][0] += row["total"]
+        for row in aid.values("programme_id", "programme__name", "funding_source").annotate(total=Sum("amount")):
+            names[row["programme_id"]] = row["programme__name"]
+            per_programme[row["programme_id"]][1] += row["total"]
+            per_channel[row["funding_source"]][1] += row["total"]
+        ordered = sorted(per_programme, key=lambda pk: (names[pk], pk))
+        rows = [[names[pk], _money(per_programme[pk][0]), _money(per_programme[pk][1])] for pk in ordered]
+        applications = _url("relief:applications")
         figures.append(
             Figure(
                 key="aid_vs_budget",
@@ -304,11 +398,12 @@ def relief_figures(user, period: Period) -> list[Figure]:
                 kind="bar",
                 headers=[_("Programme"), _("Budget (yuan)"), _("Disbursed (yuan)")],
                 rows=rows,
+                row_links=[f"{applications}?{_list_query(programme=pk)}" if applications else "" for pk in ordered],
                 chart={
                     "categories": [row[0] for row in rows],
                     "series": [
-                        {"name": _("Budget (yuan)"), "data": [float(v[0]) for v in per_programme.values()]},
-                        {"name": _("Disbursed (yuan)"), "data": [float(v[1]) for v in per_programme.values()]},
+                        {"name": _("Budget (yuan)"), "data": [float(per_programme[pk][0]) for pk in ordered]},
+                        {"name": _("Disbursed (yuan)"), "data": [float(per_programme[pk][1]) for pk in ordered]},
                     ],
                 },
                 link=_url("relief:reconciliation", f"year={year}"),
@@ -316,7 +411,8 @@ def relief_figures(user, period: Period) -> list[Figure]:
                 note="" if rows else _("No budgets for this year."),
             )
         )
-        channel_rows = [[name, _money(b), _money(u)] for name, (b, u) in sorted(per_channel.items())]
+        channel_labels = dict(FundingSource.choices)
+        channels = sorted(per_channel, key=lambda value: str(channel_labels.get(value, value)))
         figures.append(
             Figure(
                 key="aid_by_channel",
@@ -324,29 +420,54 @@ def relief_figures(user, period: Period) -> list[Figure]:
                 title=_("Aid by funding channel (%(year)s)") % {"year": year},
                 kind="table",
                 headers=[_("Funding channel"), _("Budget (yuan)"), _("Disbursed (yuan)")],
-                rows=channel_rows,
+                rows=[
+                    [
+                        str(channel_labels.get(value, value)),
+                        _money(per_channel[value][0]),
+                        _money(per_channel[value][1]),
+                    ]
+                    for value in channels
+                ],
                 link=_url("relief:reconciliation", f"year={year}"),
                 link_label=_("Open the reconciliation"),
-                note="" if channel_rows else _("No budgets for this year."),
+                note="" if channels else _("No budgets for this year."),
             )
         )
-        duplicates = duplicate_aid(user, year)
+        duplicates = findings.values("subject", "subject_id").distinct().count()
         figures.append(
             Figure(
                 key="duplicate_aid",
                 width="full",
                 title=_("Duplicate-aid findings (%(year)s)") % {"year": year},
                 kind="kpi",
-                kpis=[(_("People or households over a cap or aided twice"), str(len(duplicates)))],
+                kpis=[(_("People or households over a cap or aided twice"), str(duplicates))],
                 headers=[_("Figure"), _("Value")],
-                rows=[[_("People or households over a cap or aided twice"), len(duplicates)]],
+                rows=[[_("People or households over a cap or aided twice"), duplicates]],
                 link=_url("relief:duplicate_aid", f"year={year}"),
                 link_label=_("Open the findings"),
             )
         )
-    areas, _listed, _total = coverage_gap(user)
-    areas = sorted(areas, key=lambda area: -area.uncovered)[:20]
-    rows = [[f"{area.street} · {area.community}", area.tagged - area.uncovered, area.uncovered] for area in areas]
+    coverage = CoverageArea.objects.none()
+    org_ids = scope.org_ids_with("people:view") if scope.memberships else set()
+    if org_ids is None:
+        coverage = CoverageArea.objects.filter(organization__isnull=True)
+    elif org_ids:
+        coverage = CoverageArea.objects.filter(organization_id__in=org_ids)
+    areas = list(
+        coverage.values("community_id", "community__name", "community__parent__name").annotate(
+            tagged_n=Sum("tagged"), uncovered_n=Sum("uncovered")
+        )
+    )
+    areas.sort(key=lambda area: (area["community__parent__name"] or "—", area["community__name"] or "—"))
+    areas = sorted(areas, key=lambda area: -area["uncovered_n"])[:20]
+    rows = [
+        [
+            f"{area['community__parent__name'] or '—'} · {area['community__name'] or '—'}",
+            area["tagged_n"] - area["uncovered_n"],
+            area["uncovered_n"],
+        ]
+        for area in areas
+    ]
     figures.append(
         Figure(
             key="coverage",
@@ -374,24 +495,27 @@ def relief_figures(user, period: Period) -> list[Figure]:
 
 
 def training_figures(user, period: Period) -> list[Figure]:
-    from shuniu.training.models import CourseCategory, Enrollment, Session
+    from shuniu.training.models import CourseCategory
 
-    sessions = Session.objects.visible_to(user).filter(starts_at__gte=period.start_at, starts_at__lt=period.end_at)
-    sessions = sessions.exclude(status="cancelled")
-    counts = dict(sessions.values("course__category").annotate(n=Count("id")).values_list("course__category", "n"))
-    hours = dict(
-        sessions.values("course__category").annotate(h=Sum("course__hours")).values_list("course__category", "h")
+    from .models import TrainingMonth
+
+    facts = _scoped(TrainingMonth.objects.all(), user, "training:view").filter(
+        month__gte=period.start, month__lt=period.end
     )
-    participants = dict(
-        Enrollment.objects.filter(session__in=sessions.values("pk"), status="confirmed")
-        .values("session__course__category")
-        .annotate(n=Count("id"))
-        .values_list("session__course__category", "n")
-    )
+    sums = {
+        row["category"]: row
+        for row in facts.values("category").annotate(s=Sum("sessions"), p=Sum("participants"), h=Sum("hours"))
+    }
     rows = [
-        [str(label), counts.get(value, 0), participants.get(value, 0), float(hours.get(value) or 0)]
+        [
+            str(label),
+            (sums.get(value) or {}).get("s") or 0,
+            (sums.get(value) or {}).get("p") or 0,
+            float((sums.get(value) or {}).get("h") or 0),
+        ]
         for value, label in CourseCategory.choices
     ]
+    courses = _url("training:index")
     return [
         Figure(
             key="training_by_category",
@@ -400,6 +524,10 @@ def training_figures(user, period: Period) -> list[Figure]:
             kind="bar",
             headers=[_("Category"), _("Sessions"), _("Participants"), _("Course hours")],
             rows=rows,
+            row_links=[
+                f"{courses}?{_list_query(category=value)}" if courses else ""
+                for value, _label in CourseCategory.choices
+            ],
             chart={
                 "categories": [row[0] for row in rows],
                 "series": [
@@ -408,7 +536,7 @@ def training_figures(user, period: Period) -> list[Figure]:
                     {"name": _("Course hours"), "data": [row[3] for row in rows]},
                 ],
             },
-            link=_url("training:index"),
+            link=courses,
             link_label=_("Open the courses"),
         )
     ]
@@ -418,18 +546,20 @@ def training_figures(user, period: Period) -> list[Figure]:
 
 
 def meetings_figures(user, period: Period) -> list[Figure]:
-    from shuniu.meetings.models import ActionItem, ItemStatus
+    from shuniu.meetings.models import ItemStatus
 
-    items = ActionItem.objects.visible_to(user)
-    counts = defaultdict(lambda: defaultdict(int))
-    for row in items.values("lead_organization__short_name", "lead_organization__name", "status").annotate(
-        n=Count("id")
-    ):
-        name = row["lead_organization__short_name"] or row["lead_organization__name"]
-        counts[name][row["status"]] += row["n"]
+    from .models import OrganizationCount
+
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    names: dict[int, str] = {}
+    items = _scoped(OrganizationCount.objects.filter(key__startswith="action_items:"), user, "meetings:view")
+    for row in items.values("organization_id", "organization__short_name", "organization__name", "key", "value"):
+        names[row["organization_id"]] = _org_name(row)
+        counts[row["organization_id"]][row["key"].split(":", 1)[1]] += row["value"]
     statuses = list(ItemStatus.choices)
-    names = sorted(counts)
-    rows = [[name, *[counts[name][value] for value, _label in statuses]] for name in names]
+    ordered = sorted(names, key=lambda pk: (names[pk], pk))
+    rows = [[names[pk], *[counts[pk][value] for value, _label in statuses]] for pk in ordered]
+    board = _url("meetings:board")
     return [
         Figure(
             key="action_items",
@@ -438,13 +568,14 @@ def meetings_figures(user, period: Period) -> list[Figure]:
             kind="stacked",
             headers=[_("Organisation"), *[str(label) for _value, label in statuses]],
             rows=rows,
+            row_links=[f"{board}?{_list_query(organization=pk, show='all')}" if board else "" for pk in ordered],
             chart={
-                "categories": names,
+                "categories": [names[pk] for pk in ordered],
                 "series": [
-                    {"name": str(label), "data": [counts[name][value] for name in names]} for value, label in statuses
+                    {"name": str(label), "data": [counts[pk][value] for pk in ordered]} for value, label in statuses
                 ],
             },
-            link=_url("meetings:board"),
+            link=board,
             link_label=_("Open the supervision board"),
             note="" if rows else _("No action items yet."),
         )
@@ -452,18 +583,21 @@ def meetings_figures(user, period: Period) -> list[Figure]:
 
 
 def volunteer_figures(user, period: Period) -> list[Figure]:
-    from shuniu.outreach.models import Volunteer, VolunteerHours
+    from .models import OrganizationCount, VolunteerMonth
 
-    volunteers = (
-        Volunteer.objects.visible_to(user) if hasattr(Volunteer.objects, "visible_to") else Volunteer.objects.none()
+    registered = (
+        _scoped(OrganizationCount.objects.filter(key="volunteers"), user, "outreach:view").aggregate(n=Sum("value"))[
+            "n"
+        ]
+        or 0
     )
-    hours = VolunteerHours.objects.visible_to(user).filter(
-        status="confirmed", created_at__gte=period.start_at, created_at__lt=period.end_at
+    hours = _scoped(VolunteerMonth.objects.all(), user, "outreach:view").filter(
+        month__gte=period.start, month__lt=period.end
     )
-    minutes = hours.aggregate(total=Sum("confirmed_minutes"))["total"] or 0
+    minutes = hours.aggregate(total=Sum("minutes"))["total"] or 0
     active = hours.values("volunteer_id").distinct().count()
     kpis = [
-        (_("Registered volunteers"), str(volunteers.count())),
+        (_("Registered volunteers"), str(registered)),
         (_("Volunteers with confirmed hours"), str(active)),
         (_("Confirmed volunteer hours"), f"{minutes / 60:.1f}"),
     ]
@@ -497,9 +631,24 @@ def _scope_key(user) -> str:
     return f"{user.pk}:{'-'.join(map(str, orgs))}"
 
 
-def compute_sections(user, period: Period, *, use_cache: bool = True) -> list[dict]:
-    """[{key, title, figures: [Figure], note}] — a section that cannot be computed says so."""
-    cache_key = f"shuniu-insights:{_scope_key(user)}:{period.start}:{period.end}:{get_language()}"
+def current_as_of() -> datetime | None:
+    """When the aggregate tables were last refreshed. Never (a new installation): build them once
+    now, rather than show zeros until the first scheduled refresh."""
+    from .aggregates import figures_as_of, refresh
+
+    as_of = figures_as_of()
+    if as_of is None:
+        refresh()
+        as_of = figures_as_of()
+    return as_of
+
+
+def compute_sections(user, period: Period, *, use_cache: bool = True, as_of: datetime | None = None) -> list[dict]:
+    """[{key, title, figures: [Figure], note}] from the aggregate tables — a section that cannot be
+    computed says so. Cached per viewer scope until the tables are next refreshed."""
+    as_of = as_of or current_as_of()
+    stamp = as_of.timestamp() if as_of else 0
+    cache_key = f"shuniu-insights:{_scope_key(user)}:{period.start}:{period.end}:{get_language()}:{stamp}"
     if use_cache:
         cached = cache.get(cache_key)
         if cached is not None:
@@ -524,5 +673,10 @@ def chart_payload(sections: list[dict]) -> dict:
     for section in sections:
         for figure in section["figures"]:
             if figure.kind in {"bar", "line", "stacked", "graph"} and figure.rows:
-                payload[figure.key] = {"kind": figure.kind, "title": str(figure.title), **figure.chart}
+                payload[figure.key] = {
+                    "kind": figure.kind,
+                    "title": str(figure.title),
+                    "targets": figure.row_links,
+                    **figure.chart,
+                }
     return payload

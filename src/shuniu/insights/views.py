@@ -14,7 +14,7 @@ from shuniu.core.audit import log_action
 from shuniu.core.decorators import permission_required
 from shuniu.core.scoping import get_scope, get_visible_or_404
 
-from .figures import chart_payload, compute_sections, parse_period
+from .figures import chart_payload, compute_sections, current_as_of, parse_period
 from .models import PeriodKind, PeriodReport, ReportSubscription
 from .tasks import generate_period_report
 
@@ -24,7 +24,8 @@ PAGE_SIZE = 50
 @permission_required("insights:view")
 def cockpit(request):
     period = parse_period(request.GET.get("period", ""))
-    sections = compute_sections(request.user, period)
+    as_of = current_as_of()
+    sections = compute_sections(request.user, period, as_of=as_of)
     scope = get_scope(request.user)
     today = timezone.localdate()
     choices = [
@@ -45,6 +46,7 @@ def cockpit(request):
             "period_choices": choices,
             "is_district": scope.is_district,
             "organization": scope.primary_organization,
+            "as_of": as_of,
         },
     )
 

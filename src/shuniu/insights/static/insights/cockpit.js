@@ -1,5 +1,5 @@
-// Draws the cockpit's charts from the json_script data (CSP: no inline scripts). Each chart links to
-// the list behind it; its numbers are also in the table below it.
+// Draws the cockpit's charts from the json_script data (CSP: no inline scripts). Each bar, point and
+// referral arrow links to the list behind it, already filtered; its numbers are also in the table below.
 (function () {
   "use strict";
   var source = document.getElementById("insights-charts");
@@ -70,8 +70,21 @@
     var chart = window.echarts.init(element);
     chart.setOption(data.kind === "graph" ? graphChart(data) : axisChart(data, data.kind === "stacked"));
     var link = element.getAttribute("data-link");
-    if (link) {
-      chart.on("click", function () { window.location.href = link; });
+    var targets = data.targets || [];
+    if (link || targets.length) {
+      // A bar, point or referral arrow opens the list behind that number, already filtered; the rest
+      // of the chart opens the list behind the whole figure.
+      chart.on("click", function (params) {
+        var target = "";
+        var isItem = data.kind === "graph" ? params.dataType === "edge" : params.componentType === "series";
+        if (isItem && typeof params.dataIndex === "number") {
+          target = targets[params.dataIndex] || "";
+        }
+        target = target || link;
+        if (target) {
+          window.location.href = target;
+        }
+      });
       element.classList.add("insights-chart-link");
     }
     instances.push(chart);
