@@ -51,6 +51,9 @@ try:
     DEFAULT_FROM_EMAIL = env_str("SHUNIU_EMAIL_FROM", "shuniu@localhost")
     SECURE_SSL = env_bool("SHUNIU_SECURE_SSL", PRODUCTION)
     MAX_UPLOAD_MB = env_int("SHUNIU_MAX_UPLOAD_MB", 50, minimum=1, maximum=2048)
+    # Full-text index: inside the database (SQLite FTS5 / PostgreSQL GIN), or a tantivy index in
+    # var/search-index/ (faster at scale; `shuniu search_reindex` after switching).
+    SEARCH_BACKEND = env_choice("SHUNIU_SEARCH_BACKEND", "database", ["database", "tantivy"])
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
 
@@ -240,6 +243,8 @@ WHITENOISE_USE_FINDERS = DEBUG or ENVIRONMENT == "test"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 SHUNIU_MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+SHUNIU_SEARCH_BACKEND = SEARCH_BACKEND
+SHUNIU_SEARCH_INDEX_DIR = VAR_DIR / "search-index"
 
 TASKS = {
     "default": {

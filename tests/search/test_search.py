@@ -2,6 +2,8 @@
 permission filtering, snippets and page numbers. A registered stand-in model (Organization)
 keeps these tests independent of the apps that register real models."""
 
+import io
+
 import pytest
 from django.db import connection
 
@@ -11,10 +13,12 @@ from shuniu.search.indexing import index_object, remove_object
 from shuniu.search.models import SearchEntry
 from shuniu.search.query import search
 from shuniu.search.registry import Audience, Chunk, Searchable
-from shuniu.search.tokenizer import gram_tokens, parse_query, word_tokens
+from shuniu.search.tokenizer import char_tokens, gram_tokens, index_text, parse_query, word_tokens
 
 BODY = {}
 AUDIENCE = {}
+CATEGORY = {}
+DATE = {}
 
 
 @pytest.fixture
@@ -30,12 +34,15 @@ def searchable_orgs():
             extra=lambda org: org.short_name,
             organization_id=lambda org: org.pk,
             audience=lambda org: AUDIENCE.get(org.pk, Audience.ORGANIZATION),
+            category=lambda org: CATEGORY.get(org.pk, ""),
+            kind=lambda org: org.kind,
+            date=lambda org: DATE.get(org.pk),
             visible=lambda user: Organization.objects.all(),
         )
     )
     yield
-    BODY.clear()
-    AUDIENCE.clear()
+    for values in (BODY, AUDIENCE, CATEGORY, DATE):
+        values.clear()
     registry._registry.pop("core.organization", None)
     if previous:
         registry.register(previous)
@@ -48,15 +55,17 @@ def test_domain_words_are_single_tokens():
     assert "联席会议" in word_tokens("召开联席会议")
 
 
-def test_grams_cover_every_character_and_pair():
-    assert gram_tokens("联席会议") == ["联席", "席会", "会议", "议"]
-    assert gram_tokens("妇") == ["妇"]
+def test_grams_cover_every_pair_and_chars_every_character_once():
+    assert gram_tokens("联席会议") == ["联席", "席会", "会议"]
+    assert gram_tokens("妇") == []
+    assert char_tokens("会议，会议。妇") == ["会", "议", "妇"]
+    assert index_text("妇联 ab") == "妇联 ab 妇联 妇 联"
 
 
 def test_parse_query_kinds():
     terms = parse_query("联 妇联 联席会议制度 12338")
     assert [(t.text, t.kind) for t in terms] == [
-        ("联", "prefix"),
+        ("联", "token"),
         ("妇联", "token"),
         ("联席会议制度", "phrase"),
         ("12338", "prefix"),
@@ -184,7 +193,11 @@ def test_snippet_and_page_come_from_the_body_when_only_the_summary_ranks_best(wo
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's fast path")
-def test_sqlite_fast_path_gives_the_same_ranking_as_the_full_one(world, caseworker, searchable_orgs, monkeypatch):
+def test_sqlite_fast_path_gives_the_same_ranking_as_the_full_one(
+    world, caseworker, searchable_orgs, monkeypatch, search_backend
+):
+    if search_backend != "database":
+        pytest.skip("SQLite's fast path")
     from shuniu.search.backends import SqliteBackend
 
     orgs = [world.org_a, world.org_a_branch, world.org_b, world.joint_office, world.gov_department]
@@ -201,3 +214,120 @@ def test_sqlite_fast_path_gives_the_same_ranking_as_the_full_one(world, casework
     assert [hit.object_id for hit in search(caseworker, "志愿服务", limit=2, start=2).hits] == full_second
     assert world.org_b.pk not in [hit.object_id for hit in search(caseworker, "志愿服务", limit=10).hits]
     assert len(full) == 2 and len(full_second) == 2
+
+
+def test_filters_by_category_kind_organisation_and_date(world, coordinator, searchable_orgs):
+    from datetime import UTC, datetime
+
+    for org, category, day in [
+        (world.org_a, "policy", 1),
+        (world.org_a_branch, "policy", 10),
+        (world.org_b, "template", 20),
+    ]:
+        BODY[org.pk] = "志愿服务"
+        CATEGORY[org.pk] = category
+        DATE[org.pk] = datetime(2026, 3, day, 12, 0, tzinfo=UTC)
+        index_object(org)
+
+    def found(**filters):
+        return sorted(hit.object_id for hit in search(coordinator, "志愿服务", **filters).hits)
+
+    assert found() == sorted([world.org_a.pk, world.org_a_branch.pk, world.org_b.pk])
+    assert found(category="policy") == sorted([world.org_a.pk, world.org_a_branch.pk])
+    assert found(kind="union") == [world.org_b.pk]
+    assert found(organization_ids=[world.org_b.pk, world.org_a_branch.pk]) == sorted(
+        [world.org_a_branch.pk, world.org_b.pk]
+    )
+    assert found(date_from=datetime(2026, 3, 10, 12, 0, tzinfo=UTC)) == sorted([world.org_a_branch.pk, world.org_b.pk])
+    assert found(date_to=datetime(2026, 3, 10, 12, 0, tzinfo=UTC)) == [world.org_a.pk]
+    assert found(category="policy", date_from=datetime(2026, 3, 5, tzinfo=UTC)) == [world.org_a_branch.pk]
+    assert found(models=["library.resource"]) == []
+
+
+def test_latin_and_number_terms_match_as_prefixes(world, caseworker, searchable_orgs):
+    BODY[world.org_a.pk] = "妇女维权热线12338，材料见附件PDF。"
+    index_object(world.org_a)
+    for query in ["12338", "1233", "pdf", "PDF 热线"]:
+        assert [hit.object_id for hit in search(caseworker, query).hits] == [world.org_a.pk], query
+    assert search(caseworker, "12339").hits == []
+
+
+def test_entries_of_a_rolled_back_transaction_are_never_found(world, caseworker, searchable_orgs):
+    from django.db import transaction
+
+    BODY[world.org_a.pk] = "旧的内容：希望工程"
+    index_object(world.org_a)
+    BODY[world.org_a.pk] = "新的内容：春蕾计划"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        index_object(world.org_a)
+        raise RuntimeError("the caller's transaction fails after indexing")
+    assert search(caseworker, "春蕾计划").hits == []
+    assert [hit.object_id for hit in search(caseworker, "希望工程").hits] == [world.org_a.pk]
+
+
+def test_tantivy_index_follows_commits_and_deletes(
+    world, caseworker, searchable_orgs, search_backend, django_capture_on_commit_callbacks
+):
+    if search_backend != "tantivy":
+        pytest.skip("tantivy's own index")
+    from shuniu.search.backends import get_backend
+
+    BODY[world.org_a.pk] = [Chunk("第一页：希望工程。", 1), Chunk("第二页：春蕾计划。", 2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        index_object(world.org_a)
+    assert get_backend().count() == 2
+    BODY[world.org_a.pk] = "只有一页：金秋助学。"
+    with django_capture_on_commit_callbacks(execute=True):
+        index_object(world.org_a)
+    assert get_backend().count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        remove_object(world.org_a)
+    assert get_backend().count() == 0
+    assert search(caseworker, "金秋助学").hits == []
+
+
+def test_tantivy_writers_in_parallel_are_serialised_and_readers_see_other_writers(tmp_path):
+    """Two processes are two backend objects on one directory (each its own tantivy Index)."""
+    import threading
+
+    from shuniu.search.backends import Filters, IndexRow
+    from shuniu.search.tantivy_backend import TantivyBackend
+
+    reader = TantivyBackend(tmp_path / "index")
+    assert reader.count() == 0
+    writers = [TantivyBackend(tmp_path / "index") for _ in range(3)]
+
+    def write(number, backend):
+        for item in range(10):
+            entry_id = number * 100 + item
+            backend.add([IndexRow(entry_id, "", "", "志愿 服务", object_id=entry_id, audience=Audience.STAFF)])
+
+    threads = [threading.Thread(target=write, args=(number, backend)) for number, backend in enumerate(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert reader.count() == 30
+    filters = Filters(open_audiences=(Audience.STAFF,))
+    assert (
+        len(
+            reader.build(parse_query("志愿"), filters)
+            and reader.searcher().search(reader.build(parse_query("志愿"), filters), 100).hits
+        )
+        == 30
+    )
+    writers[0].remove([0, 1, 2])
+    assert reader.count() == 27
+
+
+def test_reindex_command_rebuilds_the_index(world, caseworker, searchable_orgs, search_backend):
+    from django.core.management import call_command
+
+    BODY[world.org_a.pk] = "联席会议纪要"
+    index_object(world.org_a)
+    SearchEntry.objects.all().delete()  # the index lost (e.g. after switching the backend)
+    assert search(caseworker, "纪要").hits == []
+    output = io.StringIO()
+    call_command("search_reindex", "core.organization", stdout=output)
+    assert output.getvalue() == "core.organization: 5 records indexed\n"
+    assert [hit.object_id for hit in search(caseworker, "纪要").hits] == [world.org_a.pk]

@@ -1,12 +1,17 @@
-"""The in-database index: SQLite FTS5 or PostgreSQL tsvector/GIN, chosen by the connection's vendor.
+"""The index backends behind `shuniu.search`: the in-database index (SQLite FTS5 or PostgreSQL
+tsvector/GIN, chosen by the connection's vendor) or tantivy (`SHUNIU_SEARCH_BACKEND=tantivy`,
+`shuniu.search.tantivy_backend`).
 
-Both receive pre-segmented, space-separated tokens (`tokenizer.index_text`) and answer a list of
-`tokenizer.Term`s that must all match, with SQL filters for what the user may see, grouped so that
-each record appears once with its best chunk.
+All receive pre-segmented, space-separated tokens (`tokenizer.index_text`) and answer a list of
+`tokenizer.Term`s that must all match, with the `Filters` of what the user may see applied inside
+the index, grouped so that each record appears once with its best chunk. The rows of
+`SearchEntry` are the truth for every backend: text for snippets, and which entries exist.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.conf import settings
 from django.db import connection
 
 from shuniu.search.tokenizer import Term
@@ -24,23 +29,87 @@ class Row:
 
 
 @dataclass
+class IndexRow:
+    """One entry to index: its id, what the filters need, and its tokens."""
+
+    entry_id: int
+    title: str  # tokens
+    extra: str  # tokens
+    body: str  # tokens
+    content_type_id: int = 0
+    object_id: int = 0
+    page: int = 0
+    organization_id: int | None = None
+    audience: str = ""
+    category: str = ""
+    kind: str = ""
+    date: datetime | None = None
+
+
+@dataclass
 class Filters:
-    """SQL WHERE fragments on the entry table (alias `e`) and their parameters."""
+    """What the index may return: the reader's permission (see `query.permission_filters`) and the
+    filters of the search form. Each backend translates it (SQL on the entry table aliased `e`,
+    or a tantivy query)."""
 
-    clauses: list[str]
-    params: list
+    everything: bool = False  # district roles: every audience of every organisation
+    open_audiences: tuple[str, ...] = ()  # audiences seen whatever the organisation
+    own_organization_ids: tuple[int, ...] = ()  # ... and the ORGANIZATION entries of these
+    content_type_ids: tuple[int, ...] = ()
+    organization_ids: tuple[int, ...] = ()
+    category: str = ""
+    kind: str = ""
+    date_from: datetime | None = None
+    date_to: datetime | None = None
 
-    def sql(self) -> str:
-        return " AND ".join(self.clauses) if self.clauses else "1=1"
+    def clauses(self) -> tuple[list[str], list]:
+        from shuniu.search.registry import Audience
+
+        def placeholders(values):
+            return ", ".join(["%s"] * len(values))
+
+        clauses, params = [], []
+        if not self.everything:
+            alternatives = []
+            if self.open_audiences:
+                alternatives.append(f"e.audience IN ({placeholders(self.open_audiences)})")
+                params.extend(self.open_audiences)
+            if self.own_organization_ids:
+                ids = self.own_organization_ids
+                alternatives.append(f"(e.audience = %s AND e.organization_id IN ({placeholders(ids)}))")
+                params.extend([Audience.ORGANIZATION, *ids])
+            clauses.append(f"({' OR '.join(alternatives)})" if alternatives else "1=0")
+        for column, values in (("content_type_id", self.content_type_ids), ("organization_id", self.organization_ids)):
+            if values:
+                clauses.append(f"e.{column} IN ({placeholders(values)})")
+                params.extend(values)
+        for column, value in (("category", self.category), ("kind", self.kind)):
+            if value:
+                clauses.append(f"e.{column} = %s")
+                params.append(value)
+        # Adapted as the column stores them (SQLite: naive UTC text, compared as text).
+        if self.date_from:
+            clauses.append("e.date >= %s")
+            params.append(connection.ops.adapt_datetimefield_value(self.date_from))
+        if self.date_to:
+            clauses.append("e.date < %s")
+            params.append(connection.ops.adapt_datetimefield_value(self.date_to))
+        return clauses, params
 
 
 class SqliteBackend:
     vendor = "sqlite"
+    outside_database = False
 
-    def add(self, rows: list[tuple[int, str, str, str]]) -> None:
-        """rows: (entry id, title tokens, extra tokens, body tokens)."""
+    def add(self, rows: list[IndexRow]) -> None:
         with connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO search_fts(rowid, title, extra, body) VALUES (%s, %s, %s, %s)", rows)
+            cursor.executemany(
+                "INSERT INTO search_fts(rowid, title, extra, body) VALUES (%s, %s, %s, %s)",
+                [(row.entry_id, row.title, row.extra, row.body) for row in rows],
+            )
+
+    def remove(self, entry_ids: list[int]) -> None:
+        """Nothing to do: a trigger drops the FTS rows with their entries, in the same transaction."""
 
     def match_expression(self, terms: list[Term]) -> str:
         parts = []
@@ -73,16 +142,17 @@ class SqliteBackend:
     def _ranked(self, match: str, filters: Filters, limit: int, offset: int, candidates: int | None):
         # MATERIALIZED: bm25() only works in the FTS query itself, not once SQLite flattens it.
         cap = " ORDER BY score LIMIT %s" if candidates else ""
+        clauses, filter_params = filters.clauses()
         sql = (
             "WITH m AS MATERIALIZED ("  # noqa: S608 - table name and placeholders only  # nosec B608
             "  SELECT rowid AS rid, bm25(search_fts, 10.0, 4.0, 1.0) AS score FROM search_fts"
             f"  WHERE search_fts MATCH %s{cap}"
             ") SELECT e.content_type_id, e.object_id, e.id, e.page, MIN(m.score) AS best,"
             " (SELECT count(*) FROM m) AS seen"
-            f" FROM m JOIN {ENTRY_TABLE} e ON e.id = m.rid WHERE {filters.sql()}"
+            f" FROM m JOIN {ENTRY_TABLE} e ON e.id = m.rid WHERE {' AND '.join(clauses) or '1=1'}"
             " GROUP BY e.content_type_id, e.object_id ORDER BY best, e.object_id DESC LIMIT %s OFFSET %s"
         )
-        params = [match, *([candidates] if candidates else []), *filters.params, limit, offset]
+        params = [match, *([candidates] if candidates else []), *filter_params, limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
@@ -95,15 +165,19 @@ class SqliteBackend:
 
 class PostgresBackend:
     vendor = "postgresql"
+    outside_database = False
 
-    def add(self, rows: list[tuple[int, str, str, str]]) -> None:
+    def add(self, rows: list[IndexRow]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {ENTRY_TABLE} SET document = setweight(to_tsvector('simple', %s), 'A')"  # noqa: S608  # nosec B608
                 " || setweight(to_tsvector('simple', %s), 'B') || setweight(to_tsvector('simple', %s), 'D')"
                 " WHERE id = %s",
-                [(title, extra, body, entry_id) for entry_id, title, extra, body in rows],
+                [(row.title, row.extra, row.body, row.entry_id) for row in rows],
             )
+
+    def remove(self, entry_ids: list[int]) -> None:
+        """Nothing to do: the tsvector lives in the entry row."""
 
     def tsquery(self, terms: list[Term]) -> str:
         parts = []
@@ -118,26 +192,36 @@ class PostgresBackend:
         return " & ".join(parts)
 
     def query(self, terms: list[Term], filters: Filters, limit: int, offset: int) -> list[Row]:
+        clauses, filter_params = filters.clauses()
         sql = (
             "SELECT content_type_id, object_id, id, page, score FROM ("  # noqa: S608 - placeholders only  # nosec B608
             "  SELECT DISTINCT ON (e.content_type_id, e.object_id) e.content_type_id, e.object_id, e.id, e.page,"
             "  ts_rank(e.document, q) AS score"
             f"  FROM {ENTRY_TABLE} e, to_tsquery('simple', %s) q"
-            f"  WHERE e.document @@ q AND {filters.sql()}"
+            f"  WHERE e.document @@ q AND {' AND '.join(clauses) or '1=1'}"
             "  ORDER BY e.content_type_id, e.object_id, score DESC"
             ") t ORDER BY score DESC, object_id DESC LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.tsquery(terms), *filters.params, limit, offset])
+            cursor.execute(sql, [self.tsquery(terms), *filter_params, limit, offset])
             return [Row(*row) for row in cursor.fetchall()]
 
 
-def get_backend():
+def database_backend():
     if connection.vendor == "postgresql":
         return PostgresBackend()
     if connection.vendor == "sqlite":
         return SqliteBackend()
     raise NotImplementedError(f"no search backend for {connection.vendor}")
+
+
+def get_backend():
+    """The backend of `SHUNIU_SEARCH_BACKEND`: `database` (default) or `tantivy`."""
+    if settings.SHUNIU_SEARCH_BACKEND == "tantivy":
+        from shuniu.search.tantivy_backend import TantivyBackend
+
+        return TantivyBackend.at(settings.SHUNIU_SEARCH_INDEX_DIR)
+    return database_backend()
 
 
 # Schema, created by migration 0001 for the vendor in use.

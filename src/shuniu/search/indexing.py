@@ -1,12 +1,18 @@
 """Writing the index: `index_object(obj)` (re)indexes one record, `remove_object(obj)` drops it,
 `reindex(model)` rebuilds one model. Call them after commit (or from a task): indexing is
-idempotent, the old entries of a record are replaced in one transaction."""
+idempotent, the old entries of a record are replaced in one transaction.
+
+The `SearchEntry` rows are written in the database transaction whatever the backend. The
+in-database backends write their tokens in the same transaction. tantivy cannot take part in it:
+new entries are added to it at once (an entry whose transaction rolls back is never found, since
+every hit is checked against the existing entries), old ones are deleted from it after commit.
+"""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from shuniu.search import registry
-from shuniu.search.backends import get_backend
+from shuniu.search.backends import IndexRow, get_backend
 from shuniu.search.models import SearchEntry
 from shuniu.search.registry import Audience, Chunk
 from shuniu.search.tokenizer import index_text
@@ -36,10 +42,24 @@ def _object_key(obj):
     return ContentType.objects.get_for_model(type(obj)), obj.pk
 
 
+def remove_entries(content_type, pk) -> int:
+    """Drop the index entries of the record (`content_type`, `pk`), which may no longer exist."""
+    entries = SearchEntry.objects.filter(content_type=content_type, object_id=pk)
+    backend = get_backend()
+    if not backend.outside_database:
+        deleted, _ = entries.delete()
+        return deleted
+    entry_ids = list(entries.values_list("pk", flat=True))
+    if not entry_ids:
+        return 0
+    deleted, _ = SearchEntry.objects.filter(pk__in=entry_ids).delete()
+    transaction.on_commit(lambda: backend.remove(entry_ids), robust=True)
+    return deleted
+
+
 def remove_object(obj) -> int:
     content_type, pk = _object_key(obj)
-    deleted, _ = SearchEntry.objects.filter(content_type=content_type, object_id=pk).delete()
-    return deleted
+    return remove_entries(content_type, pk)
 
 
 def index_object(obj) -> int:
@@ -49,7 +69,7 @@ def index_object(obj) -> int:
         raise LookupError(f"{type(obj).__name__} is not registered with shuniu.search")
     content_type, pk = _object_key(obj)
     with transaction.atomic():
-        SearchEntry.objects.filter(content_type=content_type, object_id=pk).delete()
+        remove_entries(content_type, pk)
         if not searchable.should_index(obj):
             return 0
         audience = searchable.audience(obj)
@@ -76,7 +96,25 @@ def index_object(obj) -> int:
             ]
         )
         title_tokens, extra_tokens = index_text(title), index_text(extra)
-        get_backend().add([(entry.pk, title_tokens, extra_tokens, index_text(entry.text)) for entry in entries])
+        get_backend().add(
+            [
+                IndexRow(
+                    entry_id=entry.pk,
+                    title=title_tokens,
+                    extra=extra_tokens,
+                    body=index_text(entry.text),
+                    content_type_id=content_type.pk,
+                    object_id=pk,
+                    page=entry.page,
+                    organization_id=entry.organization_id,
+                    audience=audience,
+                    category=entry.category,
+                    kind=entry.kind,
+                    date=entry.date,
+                )
+                for entry in entries
+            ]
+        )
     return len(entries)
 
 

@@ -3,7 +3,7 @@ with a highlighted snippet and the page of the hit, only of records the user may
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -49,18 +49,13 @@ def permission_filters(user) -> Filters:
     """What the index may return before the models' own `visible_to` check (fails closed)."""
     scope = get_scope(user)
     if not scope.memberships:
-        return Filters(["e.audience = %s"], [Audience.PUBLIC])
+        return Filters(open_audiences=(Audience.PUBLIC,))
     org_ids = scope.reachable_org_ids
     if org_ids is None:
-        return Filters([], [])
-    open_audiences = [Audience.PUBLIC, Audience.STAFF, Audience.RESTRICTED]
-    if not org_ids:
-        return Filters([f"e.audience IN ({', '.join(['%s'] * 3)})"], open_audiences)
-    ids = sorted(org_ids)
-    id_placeholders = ", ".join(["%s"] * len(ids))
+        return Filters(everything=True)
     return Filters(
-        [f"(e.audience IN (%s, %s, %s) OR (e.audience = %s AND e.organization_id IN ({id_placeholders})))"],
-        [*open_audiences, Audience.ORGANIZATION, *ids],
+        open_audiences=(Audience.PUBLIC, Audience.STAFF, Audience.RESTRICTED),
+        own_organization_ids=tuple(sorted(org_ids)),
     )
 
 
@@ -134,24 +129,15 @@ def search(
         return page
     content_types = ContentType.objects.get_for_models(*[s.model for s in searchables])
     by_type_id = {content_types[s.model].pk: s for s in searchables}
-    filters = permission_filters(user)
-    filters.clauses.append(f"e.content_type_id IN ({', '.join(['%s'] * len(by_type_id))})")
-    filters.params.extend(by_type_id)
-    if organization_ids:
-        filters.clauses.append(f"e.organization_id IN ({', '.join(['%s'] * len(organization_ids))})")
-        filters.params.extend(organization_ids)
-    if category:
-        filters.clauses.append("e.category = %s")
-        filters.params.append(category)
-    if kind:
-        filters.clauses.append("e.kind = %s")
-        filters.params.append(kind)
-    if date_from:
-        filters.clauses.append("e.date >= %s")
-        filters.params.append(date_from)
-    if date_to:
-        filters.clauses.append("e.date < %s")
-        filters.params.append(date_to)
+    filters = replace(
+        permission_filters(user),
+        content_type_ids=tuple(by_type_id),
+        organization_ids=tuple(organization_ids or ()),
+        category=category,
+        kind=kind,
+        date_from=date_from,
+        date_to=date_to,
+    )
 
     backend = get_backend()
     position = start
@@ -173,7 +159,7 @@ def search(
         entries = SearchEntry.objects.in_bulk([row.entry_id for row in rows])
         for row in rows:
             position += 1
-            if (row.content_type_id, row.object_id) not in allowed:
+            if (row.content_type_id, row.object_id) not in allowed or row.entry_id not in entries:
                 continue
             if len(page.hits) == limit:
                 page.next_start = position - 1

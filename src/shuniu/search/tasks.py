@@ -4,7 +4,7 @@ from django.apps import apps
 from django.db import transaction
 from django.tasks import task
 
-from shuniu.search.indexing import index_object, remove_object
+from shuniu.search.indexing import index_object, remove_entries, remove_object
 
 
 @task()
@@ -14,9 +14,7 @@ def index_record(model_label: str, pk: int) -> int:
     if obj is None:
         from django.contrib.contenttypes.models import ContentType
 
-        from shuniu.search.models import SearchEntry
-
-        SearchEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=pk).delete()
+        remove_entries(ContentType.objects.get_for_model(model), pk)
         return 0
     return index_object(obj)
 
@@ -31,10 +29,8 @@ def remove_later(obj) -> None:
     """Drop `obj` from the index once the current transaction commits (e.g. before deleting it)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from shuniu.search.models import SearchEntry
-
     content_type, pk = ContentType.objects.get_for_model(type(obj)), obj.pk
-    transaction.on_commit(lambda: SearchEntry.objects.filter(content_type=content_type, object_id=pk).delete())
+    transaction.on_commit(lambda: remove_entries(content_type, pk))
 
 
 __all__ = ["index_later", "index_object", "index_record", "remove_later", "remove_object"]

@@ -4,10 +4,11 @@ Two token streams are made from every text:
 
 - **words**: rjieba's search-mode segmentation (long words and their parts) with the domain
   dictionary below, so 群团, 妇联, 联席会议 are single tokens and rank well;
-- **grams**: for every run of Chinese characters, its bigrams in order plus the run's last character.
-  A query term of one character is a prefix query on grams, two characters one gram, three or
-  more the phrase of its bigrams, so any substring of the text can be found, whatever the
-  segmentation did (recall equals a substring scan).
+- **grams**: for every run of Chinese characters, its bigrams in order, then every distinct Chinese
+  character of the text once. A query term of one character is one token lookup on the
+  characters, two characters one bigram, three or more the phrase of its bigrams, so any
+  substring of the text can be found, whatever the segmentation did (recall equals a substring
+  scan), and no query needs a prefix expansion over the whole vocabulary (slow on FTS5 and GIN).
 
 Tokens are space-separated strings of word characters only; the database index (SQLite FTS5
 `unicode61`, PostgreSQL `simple`) then only has to split on spaces.
@@ -57,18 +58,25 @@ def word_tokens(text: str) -> list[str]:
 
 
 def gram_tokens(text: str) -> list[str]:
+    """The bigrams of every run of Chinese characters, in order (phrase queries need them adjacent)."""
     tokens = []
     for run in HAN_RUN.findall(normalize(text)):
         tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
-        tokens.append(run[-1])
     return tokens
+
+
+def char_tokens(text: str) -> list[str]:
+    """Every distinct Chinese character of `text`, in order of first appearance. Once each: a
+    one-character query only needs to know which chunks hold the character, and repeating the
+    most frequent characters of the language would double the index."""
+    return list(dict.fromkeys("".join(HAN_RUN.findall(normalize(text)))))
 
 
 def index_text(text: str) -> str:
     """The space-separated token string stored in the index for `text`."""
     if not text:
         return ""
-    return " ".join(word_tokens(text)) + " " + " ".join(gram_tokens(text))
+    return " ".join([*word_tokens(text), *gram_tokens(text), *char_tokens(text)])
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,7 @@ class Term:
     """One thing that must appear: `text` (normalised) and how to ask the index for it."""
 
     text: str
-    kind: str  # "prefix" (one character or a Latin/number piece), "token" (two characters), "phrase"
+    kind: str  # "prefix" (a Latin/number piece), "token" (one or two Chinese characters), "phrase"
     parts: tuple[str, ...]  # the tokens: one for prefix/token, the bigrams for phrase
     word: str = ""  # the term as a dictionary word, for ranking (phrase terms only)
 
@@ -93,9 +101,7 @@ def parse_query(query: str, max_terms: int = 8) -> list[Term]:
             seen.add(piece)
             if not IS_HAN.match(piece):
                 terms.append(Term(piece, "prefix", (piece,)))
-            elif len(piece) == 1:
-                terms.append(Term(piece, "prefix", (piece,)))
-            elif len(piece) == 2:
+            elif len(piece) <= 2:
                 terms.append(Term(piece, "token", (piece,)))
             else:
                 bigrams = tuple(piece[i : i + 2] for i in range(len(piece) - 1))
