@@ -194,6 +194,27 @@ def markdown(report: dict) -> str:
             f"Data generation: {generation.get('seconds', 0):.0f} s; rows/s: "
             + ", ".join(f"{k} {v:,.0f}" for k, v in generation.get("rows_per_second", {}).items()),
         ]
+    bulk = report.get("bulk") or {}
+    if bulk.get("error"):
+        lines += ["", f"Bulk benchmarks failed: {bulk['error'][-300:]}"]
+    elif bulk:
+        check, imported, ledger = bulk["excel_import"]["check"], bulk["excel_import"]["import"], bulk["ledger"]
+        lines += [
+            "",
+            "| bulk | rows | seconds | rows/s | peak RSS MiB |",
+            "|---|---:|---:|---:|---:|",
+            f"| Excel import: check (preview) | {check['rows']:,} | {check['seconds']} | "
+            f"{check['rows_per_second']:,} | {check['peak_rss_mib']} |",
+            f"| Excel import: import (created + linked) | {imported['created'] + imported['linked']:,} | "
+            f"{imported['seconds']} | {imported['rows_per_second']:,} | {imported['peak_rss_mib']} |",
+            f"| ledger posting ({ledger['batches']} batches of {ledger['batch_size']}) | {ledger['entries']:,} | "
+            f"{ledger['seconds']} | {ledger['rows_per_second']:,} | {ledger['peak_rss_mib']} |",
+            "",
+            f"Workbook: {bulk['workbook']['rows']:,} rows, {bulk['workbook']['file_mib']} MiB (.xlsx); the import "
+            f"process grew by {bulk['excel_import']['peak_rss_growth_mib']} MiB over its "
+            f"{bulk['excel_import']['rss_before_mib']} MiB at start (the reader streams). Ledger balanced: "
+            f"{'yes' if ledger['balanced'] else 'NO'} ({', '.join(k for k, v in ledger['checks'].items() if v)}).",
+        ]
     memory = report.get("memory") or {}
     if memory:
         lines += [
@@ -223,6 +244,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8300)
     parser.add_argument("--skip-extra", action="store_true", help="skip the identity-resolution and search benches")
     parser.add_argument("--skip-peer", action="store_true", help="skip django-helpdesk side by side")
+    parser.add_argument("--skip-bulk", action="store_true", help="skip the Excel import and ledger benchmarks")
+    parser.add_argument("--bulk-rows", type=int, default=100_000, help="rows of the Excel import and disbursements")
     parser.add_argument(
         "--extra-size",
         type=int,
@@ -283,6 +306,16 @@ def main() -> None:
             reuse=args.reuse,
         )
         report["ratios"] = ratios(report["web"], report["peer"])
+    if not args.skip_bulk:
+        from bench.bulk import run as run_bulk
+
+        print(f"== bulk: Excel import and ledger posting of {args.bulk_rows:,} rows", flush=True)
+        bulk_url = args.database_url.rsplit("/", 1)[0] + "/shuniu_bench_bulk"
+        try:
+            report["bulk"] = run_bulk(args.bulk_rows, bulk_url)
+        except (RuntimeError, subprocess.SubprocessError) as error:
+            report["bulk"] = {"error": str(error)[-1500:]}
+        print(f"   {json.dumps(report['bulk'], ensure_ascii=False)[:600]}", flush=True)
     if not args.skip_extra:
         size = str(args.extra_size)
         report["identity_resolution"] = run_module("bench.people", ["--records", size], timeout=3600)

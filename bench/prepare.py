@@ -40,7 +40,7 @@ def url(name: str, *args) -> str | None:
         return None
 
 
-def main() -> None:
+def collect() -> dict:
     from shuniu.people.models import Person
     from shuniu.rights.models import RightsCase
 
@@ -67,22 +67,22 @@ def main() -> None:
     except Exception as error:
         token = f"ERROR {error}"
     words = ["欠薪", "工伤", "家暴", "社保", "合同"]
-    print(
-        json.dumps(
-            {
-                "caseworker_cookie": session_cookie(caseworker),
-                "coordinator_cookie": session_cookie("coordinator"),
-                "case_ids": cases,
-                "queue": url("rights:queue"),
-                "referral_inbox": (url("rights:queue") or "") + "?tab=referrals",
-                "search_paths": [f"{url('rights:queue')}?tab=all&q={quote(word)}" for word in words],
-                "person_lookup_paths": [f"{url('people:list')}?q={person.phone}" for person in people[:100]],
-                "cockpit": url("insights:cockpit"),
-                "api_cases": "/api/v1/rights/cases",
-                "api_token": token,
-            }
-        )
-    )
+    return {
+        "caseworker_cookie": session_cookie(caseworker),
+        "coordinator_cookie": session_cookie("coordinator"),
+        "case_ids": cases,
+        "queue": url("rights:queue"),
+        "referral_inbox": (url("rights:queue") or "") + "?tab=referrals",
+        "search_paths": [f"{url('rights:queue')}?tab=all&q={quote(word)}" for word in words],
+        "person_lookup_paths": [f"{url('people:list')}?q={person.phone}" for person in people[:100]],
+        "cockpit": url("insights:cockpit"),
+        "api_cases": "/api/v1/rights/cases",
+        "api_token": token,
+    }
+
+
+def main() -> None:
+    print(json.dumps(collect()))
 
 
 if __name__ == "__main__":
