@@ -67,8 +67,8 @@ def test_cockpit_page_has_charts_tables_and_links(world, client_for):
     assert 'data-link="/rights/?tab=all&amp;date_from=2026-01-01&amp;date_to=2026-12-31"' in html
     wage = category("wage_arrears").pk
     assert (
-        f'<th scope="row"><a href="/rights/?tab=all&amp;category={wage}&amp;date_from=2026-01-01&amp;date_to=2026-12-31">'
-        "欠薪讨薪</a></th>" in html
+        f'<th scope="row"><a href="/rights/?tab=all&amp;category={wage}&amp;date_from=2026-01-01'
+        '&amp;date_to=2026-12-31">欠薪讨薪</a></th>' in html
     )
     assert 'id="insights-charts"' in html
     assert "/static/vendor/echarts/echarts.min.js" in html

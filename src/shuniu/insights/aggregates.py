@@ -425,6 +425,8 @@ def refresh_counts(now) -> int:
 
 
 PARTS = ("cases", "referrals", "aid", "coverage", "training", "volunteers", "counts")
+# Coverage reads the whole registry and is refreshed hourly: the "as of" time is that of the rest.
+AS_OF_PARTS = ("cases", "referrals", "aid", "training", "volunteers", "counts")
 
 
 def refresh(full: bool = False, now=None) -> dict[str, int]:
@@ -443,7 +445,12 @@ def refresh(full: bool = False, now=None) -> dict[str, int]:
 
 def figures_as_of():
     """When the figures were last brought up to date (the oldest part), or None if never."""
-    states = dict(RefreshState.objects.filter(name__in=PARTS).values_list("name", "refreshed_at"))
-    if len(states) < len(PARTS) or None in states.values():
+    states = dict(RefreshState.objects.filter(name__in=AS_OF_PARTS).values_list("name", "refreshed_at"))
+    if len(states) < len(AS_OF_PARTS) or None in states.values():
         return None
     return min(states.values())
+
+
+def rebuild() -> dict[str, int]:
+    """Rebuild every aggregate table from the records (the nightly job and `shuniu insights_rebuild`)."""
+    return refresh(full=True)
