@@ -2,6 +2,7 @@
 following an application by tracking code and the last four digits of the phone."""
 
 import hashlib
+import re
 
 from django.core.cache import cache
 from django.http import Http404
@@ -154,7 +155,12 @@ def _timeline(application):
 @public
 @require_http_methods(["GET", "POST"])
 def track(request):
-    form = TrackForm(request.POST or None)
+    """`?code=` (from "my requests" or a message) fills in the tracking code; nothing is looked up
+    until the last four phone digits are entered too."""
+    code = re.sub(r"[^0-9A-Za-z]", "", request.GET.get("code", ""))[:12].upper()
+    form = TrackForm(request.POST or None, initial={"code": code} if code else None)
+    if code and request.method == "GET":
+        form.fields["phone_last4"].widget.attrs["autofocus"] = True
     application = None
     if request.method == "POST" and form.is_valid():
         if rate_limited(request, "track"):

@@ -1,5 +1,7 @@
 """The citizen's pages on the portal: submit a request, follow it with the code and phone digits."""
 
+import re
+
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -72,8 +74,13 @@ def submitted(request):
 @public
 @require_http_methods(["GET", "POST"])
 def track(request):
-    """Same answer for an unknown code and wrong digits; at most 10 tries per 15 minutes per address."""
-    form = TrackForm(request.POST or None)
+    """Same answer for an unknown code and wrong digits; at most 10 tries per 15 minutes per address.
+    `?code=` (from "my requests" or a message) fills in the tracking code; nothing is looked up until
+    the last four phone digits are entered too."""
+    code = re.sub(r"[^0-9A-Za-z-]", "", request.GET.get("code", ""))[:20].upper()
+    form = TrackForm(request.POST or None, initial={"code": code} if code else None)
+    if code and request.method == "GET":
+        form.fields["last_four"].widget.attrs["autofocus"] = True
     case = None
     status_code = 200
     if request.method == "POST":
