@@ -106,7 +106,9 @@ class Figure:
     @property
     def table_rows(self) -> list[tuple[list, str]]:
         """(row, link to the list behind it or "") for the template."""
-        return [(row, self.row_links[index] if index < len(self.row_links) else "") for index, row in enumerate(self.rows)]
+        return [
+            (row, self.row_links[index] if index < len(self.row_links) else "") for index, row in enumerate(self.rows)
+        ]
 
 
 def _url(name: str, query: str = "") -> str:

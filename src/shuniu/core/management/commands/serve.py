@@ -28,6 +28,11 @@ class Command(BaseCommand):
             if recovered:
                 self.stdout.write(f"put {recovered} task(s) left running by a stopped worker back in the queue")
             schedule_recovery()
+            from shuniu.core.schedule import ensure_scheduled
+
+            started = ensure_scheduled()
+            if started:
+                self.stdout.write(f"scheduled recurring job(s): {', '.join(started)}")
             for number in range(options["task_workers"]):
                 children.append(
                     subprocess.Popen(  # noqa: S603 - our own interpreter and command
