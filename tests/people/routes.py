@@ -76,6 +76,27 @@ def _job_kwargs(world):
     return {"pk": job.pk}
 
 
+def _household(world):
+    from shuniu.people import households
+
+    head = _person(world)
+    member = _person(world, "李强", sequence="135", phone="13912345678")
+    household = households.create_household(actor=None, organization=world.org_a, head=head)
+    households.add_household_member(
+        actor=None, organization=world.org_a, household=household, person=member, relation="spouse"
+    )
+    return household, member
+
+
+def _household_kwargs(world):
+    return {"pk": _household(world)[0].pk}
+
+
+def _household_member_kwargs(world):
+    household, member = _household(world)
+    return {"pk": household.pk, "person_pk": member.pk}
+
+
 CONSENT_DATA = {"purpose": "sharing", "channel": "paper", "given_on": "2026-01-02"}
 
 ROUTES = [
@@ -97,6 +118,22 @@ ROUTES = [
         method="post",
         kwargs=_person_kwargs,
         expect={"caseworker": 403, "colleague": 403, "outsider": 403, "coordinator": 403, "anonymous": 302},
+    ),
+    Route("people:household_create", method="post", kwargs=_person_kwargs, expect=EDITORS_SCOPED_POST),
+    Route("people:household", kwargs=_household_kwargs, expect=ORG_SCOPED),
+    Route("people:household_member_add", kwargs=_household_kwargs, expect=EDITORS_SCOPED),
+    Route(
+        "people:household_relation",
+        method="post",
+        kwargs=_household_member_kwargs,
+        data={"relation": "child"},
+        expect=EDITORS_SCOPED_POST,
+    ),
+    Route(
+        "people:household_member_remove",
+        method="post",
+        kwargs=_household_member_kwargs,
+        expect=EDITORS_SCOPED_POST,
     ),
     Route("people:review_queue", expect=STAFF),
     Route(

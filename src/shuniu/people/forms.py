@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from shuniu.core.models import Region, RegionLevel
 from shuniu.core.validators import normalize_phone, parse_id_number, validate_phone
 from shuniu.people.importing import field_choices, file_format
-from shuniu.people.models import ConsentChannel, ConsentPurpose, Gender, Tag
+from shuniu.people.models import ConsentChannel, ConsentPurpose, Gender, HouseholdRelation, Tag
 
 SENSITIVE_TAGS = {Tag.DISABILITY, Tag.LEFT_BEHIND_CHILD}
 
@@ -36,7 +36,6 @@ class PersonForm(forms.Form):
         required=False,
     )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    relation_to_head = forms.CharField(label=_("Relation to household head"), max_length=20, required=False)
     tags = forms.MultipleChoiceField(
         label=_("Circumstances"), choices=Tag.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -151,3 +150,40 @@ class PhoneCheck:
         except ValidationError:
             return ""
         return normalize_phone(value)
+
+
+class RelationForm(forms.Form):
+    relation = forms.ChoiceField(label=_("Relation to household head"), choices=HouseholdRelation.choices)
+
+
+class NewMemberForm(forms.Form):
+    """Register someone not yet in the registry straight into a household."""
+
+    name = forms.CharField(label=_("Full name"), max_length=60)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=24,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    relation = forms.ChoiceField(
+        label=_("Relation to household head"),
+        choices=[choice for choice in HouseholdRelation.choices if choice[0] != HouseholdRelation.HEAD],
+    )
+
+    def clean_id_number(self):
+        value = self.cleaned_data["id_number"].strip()
+        if not value:
+            return ""
+        number, _birth, _gender = parse_id_number(value)
+        return number
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"].strip()
+        if value:
+            validate_phone(value)
+            return normalize_phone(value)
+        return ""

@@ -209,18 +209,44 @@ def score(left: Record, right: Record) -> Score:
     return Score(round(result, 4), present)
 
 
+def id_digits_key(id_number: str) -> str:
+    """The first 17 digits of an ID number, sorted: equal for two numbers that differ by swapped digits."""
+    return "".join(sorted(id_number[:17])) if id_number else ""
+
+
+def name_phone_key(name: str, phone: str) -> str:
+    """Name pinyin and the phone's digits sorted: the same person with two phone digits swapped."""
+    pinyin = name_key(name)
+    return f"{pinyin}:" + "".join(sorted(phone)) if pinyin and phone else ""
+
+
+def community_of(address: str) -> str:
+    """The community part of an address (before 社区, or its first 12 characters), normalised."""
+    address = normalize_address(address)
+    return address.split("社区", 1)[0] if "社区" in address else address[:12]
+
+
+def name_community_key(name: str, address: str) -> str:
+    """Name pinyin and community: the same name in the same community, the flat written differently."""
+    pinyin = name_key(name)
+    community = community_of(address) if pinyin else ""
+    return f"{pinyin}:{community}" if community else ""
+
+
 def blocking_keys(record: Record) -> list[str]:
-    """Keys under which candidate pairs are looked for: a pair is only scored when it shares one."""
+    """Keys under which candidate pairs are looked for: a pair is only scored when it shares one.
+    The registry stores the keys that fit one record in indexed columns (`Person.*_index`,
+    `name_key`), so the check of a single new registrant looks up the same blocks."""
     keys = []
     if record.id_number:
         keys.append("i:" + record.id_number)
         keys.append("j:" + id_without_birth(record.id_number))  # birth date typed wrong
-        keys.append("s:" + "".join(sorted(record.id_number[:17])))  # digits swapped anywhere
+        keys.append("s:" + id_digits_key(record.id_number))  # digits swapped anywhere
     pinyin = name_key(record.name)
     if record.phone:
         keys.append("p:" + record.phone)
         if pinyin:
-            keys.append(f"q:{pinyin}:" + "".join(sorted(record.phone)))  # same name, phone digits swapped
+            keys.append("q:" + name_phone_key(record.name, record.phone))  # same name, phone digits swapped
     if pinyin:
         year = record.birth_date.year if record.birth_date else (record.id_number[6:10] if record.id_number else "")
         if year:
@@ -231,9 +257,9 @@ def blocking_keys(record: Record) -> list[str]:
     address = normalize_address(record.address)
     if address:
         keys.append("a:" + address)
-        if pinyin:  # same name in the same community, the flat written differently or moved
-            community = address.split("社区", 1)[0] if "社区" in address else address[:12]
-            keys.append(f"c:{pinyin}:{community}")
+        community = name_community_key(record.name, record.address) if pinyin else ""
+        if community:  # same name in the same community, the flat written differently or moved
+            keys.append("c:" + community)
     return keys
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuniu.core.fields import BlindIndexField, EncryptedTextField
 from shuniu.core.models import Organization, Region
@@ -39,6 +40,43 @@ class NameKeyField(models.CharField):
         return value
 
 
+class MatchKeyField(models.CharField):
+    """A blind index (HMAC, as `BlindIndexField`) of a blocking key built from several fields of the
+    person (e.g. name pinyin + sorted phone digits), filled on every save and bulk_create, so the
+    check of one new registrant finds its blocks with indexed lookups and no plaintext is stored."""
+
+    def __init__(self, *args, key: str = "", sources: tuple[str, ...] = (), purpose: str = "", **kwargs):
+        self.key = key
+        self.sources = tuple(sources)
+        self.purpose = purpose
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.update(key=self.key, sources=self.sources, purpose=self.purpose)
+        for option in ("max_length", "blank", "default", "editable", "db_index"):
+            kwargs.pop(option, None)
+        return name, path, args, kwargs
+
+    def compute(self, *values: str) -> str:
+        from django.utils.module_loading import import_string
+
+        from shuniu.core import crypto
+
+        plaintext = import_string(self.key)(*[value or "" for value in values])
+        return crypto.blind_index(plaintext, self.purpose) if plaintext else ""
+
+    def pre_save(self, model_instance, add):
+        value = self.compute(*[getattr(model_instance, source) for source in self.sources])
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class PersonQuerySet(ScopedQuerySet):
     view_permission = "people:view"
 
@@ -64,6 +102,32 @@ class PersonQuerySet(ScopedQuerySet):
         )
 
 
+class HouseholdRelation(models.TextChoices):
+    """A member's relation to the head of the household, as in the household register (户口簿)."""
+
+    HEAD = "head", pgettext_lazy("household relation", "Head of household")
+    SPOUSE = "spouse", pgettext_lazy("household relation", "Spouse")
+    CHILD = "child", pgettext_lazy("household relation", "Child")
+    PARENT = "parent", pgettext_lazy("household relation", "Parent")
+    GRANDCHILD = "grandchild", pgettext_lazy("household relation", "Grandchild")
+    GRANDPARENT = "grandparent", pgettext_lazy("household relation", "Grandparent")
+    SIBLING = "sibling", pgettext_lazy("household relation", "Brother or sister")
+    CHILD_IN_LAW = "child_in_law", pgettext_lazy("household relation", "Son- or daughter-in-law")
+    OTHER = "other", pgettext_lazy("household relation", "Other relative or member")
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A household's details are visible to the organisations serving one of its members (and to
+        district roles): the same rule as for people, through the members."""
+        people = Person.objects.visible_to(user)
+        if people.query.is_empty():
+            return self.none()
+        if not people.query.where:
+            return self
+        return self.filter(pk__in=people.filter(household__isnull=False).values("household_id"))
+
+
 class Household(models.Model):
     """A household (户): people living together whose aid is counted together (per-household caps)."""
 
@@ -77,6 +141,8 @@ class Household(models.Model):
         _("household monthly income (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("household")
@@ -112,6 +178,16 @@ class Person(models.Model):
     )
     address_index = BlindIndexField(
         source="address", normalizer="shuniu.people.matching.normalize_address", purpose="address"
+    )
+    # The batch resolver's other blocking keys that fit one record (shuniu.people.matching.blocking_keys).
+    id_digits_index = BlindIndexField(
+        source="id_number", normalizer="shuniu.people.matching.id_digits_key", purpose="id_digits"
+    )
+    name_phone_index = MatchKeyField(
+        key="shuniu.people.matching.name_phone_key", sources=("name", "phone"), purpose="name_phone"
+    )
+    name_community_index = MatchKeyField(
+        key="shuniu.people.matching.name_community_key", sources=("name", "address"), purpose="name_community"
     )
     merged_into = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="merged_from", verbose_name=_("merged into")

@@ -55,6 +55,9 @@ def person_relations() -> list:
 
 
 def _block_query(record: matching.Record) -> Q | None:
+    """The batch resolver's blocking keys (`matching.blocking_keys`) for one record, as lookups on
+    indexed columns: ID number, ID without birth date, sorted ID digits, phone, name + sorted phone
+    digits, name pinyin + birth year, surname + birth date, address, name + community."""
     query = Q()
     used = False
     if record.id_number:
@@ -62,9 +65,13 @@ def _block_query(record: matching.Record) -> Q | None:
         fragment = matching.id_without_birth(record.id_number)
         if fragment:
             query |= Q(id_fragment_index=blind_index_for(Person, "id_fragment_index", record.id_number))
+        query |= Q(id_digits_index=blind_index_for(Person, "id_digits_index", record.id_number))
         used = True
     if record.phone:
         query |= Q(phone_index=blind_index_for(Person, "phone_index", record.phone))
+        name_phone = _match_key("name_phone_index", record.name, record.phone)
+        if name_phone:
+            query |= Q(name_phone_index=name_phone)
         used = True
     key = matching.name_key(record.name)
     year = record.birth_date.year if record.birth_date else None
@@ -78,8 +85,15 @@ def _block_query(record: matching.Record) -> Q | None:
         used = True
     if matching.normalize_address(record.address):
         query |= Q(address_index=blind_index_for(Person, "address_index", record.address))
+        name_community = _match_key("name_community_index", record.name, record.address)
+        if name_community:
+            query |= Q(name_community_index=name_community)
         used = True
     return query if used else None
+
+
+def _match_key(field: str, *values: str) -> str:
+    return Person._meta.get_field(field).compute(*values)
 
 
 def candidates_for(record: matching.Record, *, exclude: int | None = None) -> list[tuple[Person, matching.Score]]:

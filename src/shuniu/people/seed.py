@@ -67,11 +67,13 @@ def seed(context: SeedContext) -> None:
     Serving.objects.bulk_create(servings, batch_size=1000, ignore_conflicts=True)
     duplicates = _seed_near_duplicates(context, serving_orgs)
     _seed_tags_and_consents(context)
+    households = _seed_households(context)
     from shuniu.people.resolution import scan_registry
 
     pairs = scan_registry()
     context.say(
-        f"    {len(people)} people, {duplicates} near-duplicates from other organisations, {pairs} pairs to review"
+        f"    {len(people)} people, {duplicates} near-duplicates from other organisations, {households} households, "
+        f"{pairs} pairs to review"
     )
 
 
@@ -138,3 +140,76 @@ def _seed_tags_and_consents(context: SeedContext) -> None:
                 )
     PersonTag.objects.bulk_create(tags, batch_size=1000, ignore_conflicts=True)
     Consent.objects.bulk_create(consents, batch_size=1000)
+
+
+DEMO_HOUSEHOLDS = 12
+
+
+def _seed_households(context: SeedContext) -> int:
+    """A few households (户): a head, their spouse and one or two children with the head's surname
+    (new records with valid ID numbers, served by the head's organisation); every third one a
+    low-income household (低保户)."""
+    from shuniu.people.households import add_household_member, create_household
+    from shuniu.people.models import HouseholdRelation
+
+    fake, rng = context.faker, context.random
+    adults = list(
+        Person.objects.filter(
+            household__isnull=True, birth_date__lte=date(1990, 12, 31), birth_date__gte=date(1960, 1, 1)
+        )
+        .exclude(community__isnull=True)
+        .order_by("id")[:400]
+    )
+    heads = rng.sample(adults, k=min(max(int(DEMO_HOUSEHOLDS * context.scale), 1), len(adults) // 2))
+    used = {head.pk for head in heads}
+    created = 0
+    for number, head in enumerate(heads):
+        serving = Serving.objects.filter(person=head).select_related("organization").order_by("id").first()
+        if serving is None:
+            continue
+        organization = serving.organization
+        household = create_household(actor=None, organization=organization, head=head)
+        spouses = [
+            p for p in adults if p.pk not in used and p.community_id == head.community_id and p.gender != head.gender
+        ]
+        if spouses:
+            spouse = spouses[0]
+            used.add(spouse.pk)
+            Serving.objects.get_or_create(person=spouse, organization=organization)
+            add_household_member(
+                actor=None,
+                organization=organization,
+                household=household,
+                person=spouse,
+                relation=HouseholdRelation.SPOUSE,
+            )
+        for _child in range(rng.choice([1, 1, 2])):
+            while True:
+                id_number = fake.ssn(min_age=4, max_age=17)
+                if not Person.objects.filter(
+                    id_number_index=Person._meta.get_field("id_number_index").compute(id_number)
+                ).exists():
+                    break
+            _number, birth, gender = parse_id_number(id_number)
+            given = fake.first_name_male() if gender == "male" else fake.first_name_female()
+            child = Person.objects.create(
+                name=head.name[0] + given,
+                gender=Gender(gender),
+                birth_date=birth,
+                id_number=id_number,
+                community=head.community,
+                address=head.address,
+                created_by_org=organization,
+            )
+            Serving.objects.create(person=child, organization=organization)
+            add_household_member(
+                actor=None,
+                organization=organization,
+                household=household,
+                person=child,
+                relation=HouseholdRelation.CHILD,
+            )
+        if number % 3 == 0:
+            PersonTag.objects.get_or_create(person=head, tag=Tag.LOW_INCOME, defaults={"organization": organization})
+        created += 1
+    return created

@@ -23,7 +23,6 @@ from shuniu.people.models import (
     Consent,
     ConsentPurpose,
     Gender,
-    Household,
     MatchCandidate,
     MatchStatus,
     Person,
@@ -233,40 +232,9 @@ def set_tags(*, actor, person: Person, organization: Organization, tags: list[tu
         )
 
 
-# --- households --------------------------------------------------------------------------------
+# --- households: in households.py (create_household, add_household_member, change_relation, ...) ---
 
-
-def create_household(*, actor, organization: Organization, head: Person, name: str = "") -> Household:
-    """Make `head` the head of a new household (户) at their community and address."""
-    if head.household_id:
-        raise DomainError(_("This person already belongs to a household."))
-    with transaction.atomic():
-        household = Household.objects.create(
-            name=name or f"{head.name}户", community=head.community, address=head.address, members_count=1
-        )
-        Person.objects.filter(pk=head.pk).update(household=household, relation_to_head="本人")
-        log_action("people.household.created", actor=actor, organization=organization, obj=household)
-    head.refresh_from_db()
-    return household
-
-
-def add_household_member(*, actor, organization: Organization, household: Household, person: Person, relation: str):
-    relation = (relation or "").strip()
-    if not relation:
-        raise DomainError(_("Please say how this person is related to the head of the household."))
-    if person.household_id == household.pk:
-        raise DomainError(_("This person is already a member of the household."))
-    with transaction.atomic():
-        Person.objects.filter(pk=person.pk).update(household=household, relation_to_head=relation[:20])
-        Household.objects.filter(pk=household.pk).update(members_count=household.members.count())
-        log_action(
-            "people.household.member_added",
-            actor=actor,
-            organization=organization,
-            obj=household,
-            data={"person": person.pk, "relation": relation[:20]},
-        )
-
+from shuniu.people.households import add_household_member, create_household  # noqa: E402,F401
 
 # --- consent (PIPL) -----------------------------------------------------------------------------
 

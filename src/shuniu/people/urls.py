@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuniu.people import import_views, views
+from shuniu.people import household_views, import_views, views
 
 app_name = "people"
 
@@ -14,6 +14,19 @@ urlpatterns = [
     path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("<int:pk>/export/", views.person_data_export, name="data_export"),
     path("<int:pk>/anonymise/", views.person_anonymise, name="anonymise"),
+    path("<int:pk>/household/", household_views.household_create, name="household_create"),
+    path("households/<int:pk>/", household_views.household_detail, name="household"),
+    path("households/<int:pk>/members/", household_views.household_member_add, name="household_member_add"),
+    path(
+        "households/<int:pk>/members/<int:person_pk>/relation/",
+        household_views.household_relation,
+        name="household_relation",
+    ),
+    path(
+        "households/<int:pk>/members/<int:person_pk>/remove/",
+        household_views.household_member_remove,
+        name="household_member_remove",
+    ),
     path("review/", views.review_queue, name="review_queue"),
     path("review/scan/", views.review_scan, name="review_scan"),
     path("review/<int:pk>/", views.review_compare, name="review_compare"),

@@ -18,10 +18,11 @@ from shuniu.core.audit import log_action
 from shuniu.core.decorators import permission_required
 from shuniu.core.fields import blind_index_for
 from shuniu.core.htmx import render_page
+from shuniu.core.models import Region, RegionLevel
 from shuniu.core.scoping import get_scope, get_visible_or_404
 from shuniu.core.services import DomainError
-from shuniu.core.validators import parse_id_number
-from shuniu.people import matching, resolution, services
+from shuniu.core.validators import normalize_id_number, parse_id_number
+from shuniu.people import households, matching, resolution, services
 from shuniu.people.forms import ConsentForm, PersonForm, PhoneCheck
 from shuniu.people.models import (
     Consent,
@@ -117,15 +118,26 @@ def match_check(request):
         if id_number:
             id_number, birth, _gender = parse_id_number(id_number)
     except ValidationError:
-        id_number = ""
+        # A number with a wrong check character is often an existing one typed with swapped
+        # digits: still look it up (the sorted-digits block finds it), it is not saved from here.
+        id_number = normalize_id_number(id_number)
+        if len(id_number) != 18 or not id_number[:17].isdigit():
+            id_number = ""
     if birth is None and request.GET.get("birth_date"):
         try:
             birth = date.fromisoformat(request.GET["birth_date"])
         except ValueError:
             birth = None
-    if not (name and (id_number or phone or birth)) and not id_number:
+    address = request.GET.get("address", "").strip()[:200]
+    community = request.GET.get("community", "")
+    if community.isdigit() and "社区" not in address:
+        # Registries write addresses from the street and community down, as the seeded and imported ones.
+        region = Region.objects.filter(pk=int(community), level=RegionLevel.COMMUNITY).select_related("parent").first()
+        if region is not None:
+            address = f"{region.parent.name if region.parent else ''}{region.name}{address}"
+    if not (name and (id_number or phone or birth or address or community)) and not id_number:
         return render(request, "people/_match_check.html", {"checked": False})
-    record = matching.Record(key=None, name=name, id_number=id_number, birth_date=birth, phone=phone)
+    record = matching.Record(key=None, name=name, id_number=id_number, birth_date=birth, phone=phone, address=address)
     found = resolution.candidates_for(record)[:5]
     visible_ids = set(
         Person.objects.visible_to(request.user).filter(pk__in=[p.pk for p, _s in found]).values_list("pk", flat=True)
@@ -157,11 +169,11 @@ def person_detail(request, pk):
         snapshot = json.loads(merge.snapshot or "{}")
         other = snapshot.get("merged" if merge.survivor_id == person.pk else "survivor", {})
         history.append({"merge": merge, "other": other})
-    household_members = (
-        Person.objects.visible_to(request.user).filter(household=person.household).exclude(pk=person.pk)
-        if person.household_id
-        else []
-    )
+    household_members = []
+    if person.household_id:
+        from shuniu.people.household_views import household_members as members_of
+
+        household_members = [member for member in members_of(person.household, request.user) if member.pk != person.pk]
     consent_form = ConsentForm(initial={"given_on": date.today()})
     consents = list(Consent.objects.filter(person=person).select_related("organization", "recorded_by"))
     own = scope.org_ids_with("people:consent")
@@ -178,6 +190,7 @@ def person_detail(request, pk):
             "consent_form": consent_form,
             "history": history,
             "household_members": household_members,
+            "relation_label": households.relation_label(person.relation_to_head),
             "can_edit": scope.has("people:edit"),
             "can_consent": scope.has("people:consent"),
             "can_export": scope.has("people:export_data"),
@@ -202,7 +215,6 @@ def person_edit(request, pk):
         "phone": person.phone,
         "community": person.community_id,
         "address": person.address,
-        "relation_to_head": person.relation_to_head,
         "tags": [tag.tag for tag in tags],
         "disability_level": next((tag.detail for tag in tags if tag.tag == Tag.DISABILITY), ""),
     }
