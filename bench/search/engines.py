@@ -1,6 +1,9 @@
-"""The engines under test. The in-database ones use Shuniu's own tokenizer and backend classes
-(shuniu.search.tokenizer / shuniu.search.backends) over a bench database; whoosh uses jieba's
-ChineseAnalyzer, as its documentation shows for Chinese."""
+"""The engines under test. Shuniu's own backends — the in-database index (SQLite FTS5, PostgreSQL
+GIN) and tantivy — are used through `shuniu.search` itself: the app's tokenizer, `IndexRow`s
+written by the backend's `add`, and `get_backend().query(terms, filters)` with the `Filters` that
+`shuniu.search.query.permission_filters` gives a staff member of organisation 5, over an entry table
+of the app's schema in a bench database. whoosh uses jieba's ChineseAnalyzer, as its documentation
+shows for Chinese."""
 
 import time
 
@@ -26,10 +29,13 @@ def _table_sql(vendor: str) -> list[str]:
 
 
 def database_index(count: int, seed: int) -> dict:
-    """Create the bench schema and index every document; returns timings."""
+    """Create the bench schema and index every document with the configured backend
+    (SHUNIU_SEARCH_BACKEND: the database's own index, or tantivy); returns timings."""
+    from contextlib import nullcontext
+
     from django.db import connection, transaction
 
-    from shuniu.search.backends import ENTRY_TABLE, get_backend
+    from shuniu.search.backends import ENTRY_TABLE, IndexRow, get_backend
     from shuniu.search.tokenizer import index_text, segmenter
 
     segmenter()
@@ -50,21 +56,36 @@ def database_index(count: int, seed: int) -> dict:
                 [(d.id, d.id, d.organization, d.audience, d.title, d.body) for d in batch],
             )
             t = time.perf_counter()
-            rows = [(d.id, index_text(d.title), "", index_text(d.body)) for d in batch]
+            rows = [
+                IndexRow(
+                    entry_id=d.id,
+                    title=index_text(d.title),
+                    extra="",
+                    body=index_text(d.body),
+                    content_type_id=1,
+                    object_id=d.id,
+                    page=1,
+                    organization_id=d.organization,
+                    audience=d.audience,
+                )
+                for d in batch
+            ]
             tokenize_seconds += time.perf_counter() - t
             backend.add(rows)
         batch.clear()
 
-    for document in documents(count, seed):
-        batch.append(document)
-        if len(batch) == BATCH:
+    bulk = getattr(backend, "bulk", None)
+    with bulk(clear=True) if bulk else nullcontext():  # tantivy: one writer, one commit
+        for document in documents(count, seed):
+            batch.append(document)
+            if len(batch) == BATCH:
+                flush()
+        if batch:
             flush()
-    if batch:
-        flush()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"VACUUM ANALYZE {ENTRY_TABLE}")
-        else:
+        elif backend.vendor == "sqlite":
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
             cursor.execute("ANALYZE")
     seconds = time.perf_counter() - started
@@ -72,15 +93,11 @@ def database_index(count: int, seed: int) -> dict:
 
 
 def database_filters():
+    """What `permission_filters` gives a staff member of organisation 5 (reaching its branch 6)."""
     from shuniu.search.backends import Filters
 
-    ids = list(VIEWER_ORGS)
     return Filters(
-        [
-            "(e.audience IN (%s, %s, %s) OR (e.audience = %s AND e.organization_id IN (%s, %s)))",
-            "e.content_type_id IN (%s)",
-        ],
-        ["public", "staff", "restricted", "organization", *ids, 1],
+        open_audiences=("public", "staff", "restricted"), own_organization_ids=tuple(VIEWER_ORGS), content_type_ids=(1,)
     )
 
 
@@ -144,94 +161,3 @@ class WhooshEngine:
         with self.ix.searcher() as searcher:
             results = searcher.search(parser.parse(query), limit=limit, filter=allowed)
             return [hit["id"] for hit in results]
-
-
-class TantivyEngine:
-    """Candidate faster backend: tantivy over the same rjieba words + bigram tokens as the
-    in-database index (whitespace tokenizer), with the permission filter as a boolean query."""
-
-    def __init__(self, directory):
-        self.directory = directory
-
-    def index(self, count: int, seed: int) -> dict:
-        import tantivy
-
-        from shuniu.search.tokenizer import gram_tokens, index_text, segmenter
-
-        segmenter()
-        builder = tantivy.SchemaBuilder()
-        builder.add_integer_field("object_id", stored=True, indexed=True, fast=True)
-        builder.add_integer_field("organization", indexed=True, fast=True)
-        builder.add_text_field("audience", tokenizer_name="raw")
-        builder.add_text_field("title", tokenizer_name="whitespace")
-        builder.add_text_field("body", tokenizer_name="whitespace")
-        builder.add_text_field("chars", tokenizer_name="whitespace", index_option="basic")
-        self.schema = builder.build()
-        started = time.perf_counter()
-        self.ix = tantivy.Index(self.schema, path=str(self.directory))
-        writer = self.ix.writer(heap_size=256_000_000)
-        for document in documents(count, seed):
-            text = document.title + " " + document.body
-            writer.add_document(
-                tantivy.Document(
-                    object_id=document.id,
-                    organization=document.organization,
-                    audience=document.audience,
-                    title=index_text(document.title),
-                    body=index_text(document.body),
-                    # single characters as their own tokens: one-character queries need no prefix scan
-                    chars=" ".join(
-                        sorted({token[0] for token in gram_tokens(text)} | {t[-1] for t in gram_tokens(text)})
-                    ),
-                )
-            )
-        writer.commit()
-        writer.wait_merging_threads()
-        self.ix.reload()
-        return {"index_seconds": round(time.perf_counter() - started, 2)}
-
-    def open(self):
-        self.ix.reload()
-        self.searcher = self.ix.searcher()
-
-    def _query(self, query: str):
-        import tantivy
-        from tantivy import Occur, Query
-
-        from shuniu.search.tokenizer import parse_query
-
-        must = []
-        for term in parse_query(query):
-            if term.kind == "prefix" and len(term.text) == 1:
-                clause = Query.term_query(self.schema, "chars", term.text)
-            elif term.kind == "prefix":
-                clause = Query.boolean_query(
-                    [(Occur.Should, Query.term_query(self.schema, field, term.text)) for field in ("title", "body")]
-                )
-            elif term.kind == "token":
-                clause = Query.boolean_query(
-                    [(Occur.Should, Query.term_query(self.schema, field, term.text)) for field in ("title", "body")]
-                )
-            else:
-                options = []
-                for field in ("title", "body"):
-                    options.append((Occur.Should, Query.phrase_query(self.schema, field, list(term.parts))))
-                    options.append((Occur.Should, Query.term_query(self.schema, field, term.word)))
-                clause = Query.boolean_query(options)
-            must.append((Occur.Must, clause))
-        open_audiences = Query.term_set_query(self.schema, "audience", ["public", "staff", "restricted"])
-        own = Query.boolean_query(
-            [
-                (Occur.Must, Query.term_query(self.schema, "audience", "organization")),
-                (Occur.Must, Query.term_set_query(self.schema, "organization", list(VIEWER_ORGS))),
-            ]
-        )
-        allowed = Query.boolean_query([(Occur.Should, open_audiences), (Occur.Should, own)])
-        return Query.boolean_query([*must, (Occur.Must, Query.const_score_query(allowed, 0.0))]), tantivy
-
-    def search(self, query: str, limit: int | None) -> list[int]:
-        built, _tantivy = self._query(query)
-        if limit is None:
-            limit = max(self.searcher.search(built, 1, count=True).count, 1)
-        result = self.searcher.search(built, limit)
-        return [self.searcher.doc(address)["object_id"][0] for _score, address in result.hits]

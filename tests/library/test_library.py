@@ -185,10 +185,13 @@ def test_processing_is_idempotent(world):
 # --- done when: the speech as .docx and .pdf ---------------------------------------------------
 
 
+@pytest.mark.parametrize("backend", ["database", "tantivy"])
 @pytest.mark.parametrize("kind", ["pdf", "docx"])
 def test_speech_upload_yields_previews_and_search_finds_it_with_snippet_and_page(
-    world, caseworker, colleague, django_capture_on_commit_callbacks, kind
+    world, caseworker, colleague, django_capture_on_commit_callbacks, settings, tmp_path, kind, backend
 ):
+    settings.SHUNIU_SEARCH_BACKEND = backend
+    settings.SHUNIU_SEARCH_INDEX_DIR = tmp_path / "search-index"
     paragraphs = PARAGRAPHS * 6  # three pages: the phrase is on each; page 1 is the best chunk
     maker = docgen.pdf_bytes if kind == "pdf" else docgen.docx_bytes
     data = maker("在区群团组织工作大会上的讲话", paragraphs[:3] + ["其他内容。"] * 3 + paragraphs, page_break_every=6)
