@@ -217,3 +217,51 @@ def test_case_list_pages_with_a_cursor(world):
     assert [row["id"] for row in second["items"]] == [cases[0].pk]
     assert second["next_cursor"] is None
     assert client.get(f"{CASES}?cursor=garbage").status_code == 422
+
+
+def test_referral_is_followed_with_its_history_until_answered(world):
+    case = make_case(world)
+    _token, raw = issue_token(world, kind=TokenKind.PERSONAL, user=world.caseworker)
+    sender = token_client(raw)
+    referred = _post(
+        sender,
+        f"{CASES}/{case.pk}/referrals",
+        {"to_organization": "union", "reason": "涉及工会会员，转工会办理", "consent": True},
+    )
+    assert referred.status_code == 201
+    referral_id = referred.json()["id"]
+    pending = sender.get(f"/api/v1/rights/referrals/{referral_id}").json()
+    assert [(step["status"], step["organization"], step["note"]) for step in pending["history"]] == [
+        ("pending", "区妇联", "涉及工会会员，转工会办理")
+    ]
+
+    _token, raw = issue_token(world, kind=TokenKind.PERSONAL, user=world.outsider, organization=world.org_b)
+    _post(token_client(raw), f"/api/v1/rights/referrals/{referral_id}/decline", {"note": "不属于工会职责"})
+
+    answered = sender.get(f"/api/v1/rights/referrals/{referral_id}").json()
+    assert (answered["status"], answered["response_note"]) == ("declined", "不属于工会职责")
+    assert [(step["status"], step["organization"], step["note"]) for step in answered["history"]] == [
+        ("pending", "区妇联", "涉及工会会员，转工会办理"),
+        ("declined", "区总工会", "不属于工会职责"),
+    ]
+
+
+def test_retried_referral_and_note_with_the_same_key_are_recorded_once(world):
+    case = make_case(world)
+    _token, raw = issue_token(world, kind=TokenKind.PERSONAL, user=world.caseworker)
+    client = token_client(raw)
+    referral = {"to_organization": "union", "reason": "转工会办理", "consent": True}
+
+    first = _post(client, f"{CASES}/{case.pk}/referrals", referral, HTTP_IDEMPOTENCY_KEY="r-1")
+    second = _post(client, f"{CASES}/{case.pk}/referrals", referral, HTTP_IDEMPOTENCY_KEY="r-1")
+    note_first = _post(client, f"{CASES}/{case.pk}/notes", {"body": "已联系企业。"}, HTTP_IDEMPOTENCY_KEY="n-1")
+    note_second = _post(client, f"{CASES}/{case.pk}/notes", {"body": "已联系企业。"}, HTTP_IDEMPOTENCY_KEY="n-1")
+
+    assert (first.status_code, second.status_code, note_first.status_code, note_second.status_code) == (
+        201,
+        201,
+        201,
+        201,
+    )
+    assert (first.json(), note_first.json()) == (second.json(), note_second.json())
+    assert (Referral.objects.count(), CaseActivity.objects.count()) == (1, 1)
