@@ -104,7 +104,7 @@ def test_closed_case_becomes_a_published_story_without_personal_data(phone_page,
 
     sign_in(page, world.caseworker)
     page.goto("/outreach/stories/from-case/")
-    page.get_by_label("已办结案件").select_option(str(case.pk))
+    page.get_by_label("已办结案件或救助记录").select_option(f"rights_case:{case.pk}")
     page.get_by_role("button", name="生成草稿").click()
     removed = page.locator("[data-removed-kind]")
     assert sorted(removed.evaluate_all("items => items.map(i => i.dataset.removedKind)")) == ["name", "phone"]

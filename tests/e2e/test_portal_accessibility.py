@@ -1,6 +1,7 @@
 """axe-core over every public page at phone size: zero serious or critical violations.
 
-The portal's and outreach's pages are walked with records in place; other apps' public pages
+The portal's and outreach's pages (with the social organisations' referral answer pages and the
+tracking forms opened from a link) are walked with records in place; other apps' public pages
 without URL parameters are found from the URL map (each is its own test, so a failure names the page).
 """
 
@@ -9,9 +10,12 @@ from datetime import timedelta
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from shuniu.outreach.models import StoryStatus
+from shuniu.outreach.models import SocialReferral, StoryStatus
+from shuniu.outreach.services import referrals as referral_services
 from tests.outreach import factories as f
 from tests.permission_matrix import project_url_names
+from tests.relief.helpers import make_application
+from tests.rights.helpers import make_case
 
 OWN_NAMESPACES = ("portal", "outreach_public")
 NEEDS = ("rights", "aid", "course", "volunteer")
@@ -37,6 +41,14 @@ def own_pages(world) -> list[str]:
     f.make_photo(past)
     story = f.make_story(world, status=StoryStatus.PUBLISHED, cover=True, tags="欠薪,联动")
     news = f.make_news(world)
+    social_org = f.make_social_org(world)
+    referral_services.share_activity(world.caseworker, activity, [social_org.organization])
+    answer = referral_services.make_link_token(f.make_referral(world, social_org=social_org), "answer")
+    accepted = f.make_referral(world, social_org=social_org, person=f.make_consenting_person(world, name="钱芳"))
+    SocialReferral.objects.filter(pk=accepted.pk).update(status="accepted")
+    outcome = referral_services.make_link_token(accepted, "outcome")
+    case = make_case(world)
+    application = make_application(world)
     return [
         reverse("portal:home"),
         reverse("portal:help"),
@@ -54,6 +66,11 @@ def own_pages(world) -> list[str]:
         reverse("outreach_public:volunteer_home"),
         reverse("outreach_public:stories"),
         reverse("outreach_public:story", args=[story.pk]),
+        reverse("outreach_public:referral_answer", args=[answer]),
+        reverse("outreach_public:referral_answer", args=[outcome]),
+        (reverse("outreach_public:referral_answer", args=["forged"]), 404),
+        f"{reverse('rights_public:track')}?code={case.tracking_code}",
+        f"{reverse('relief_public:track')}?code={application.code}",
     ]
 
 
@@ -61,8 +78,9 @@ def own_pages(world) -> list[str]:
 def test_every_portal_and_outreach_page_passes_axe_on_a_phone(phone_page, world, axe):
     problems = {}
     for url in own_pages(world):
+        url, status = url if isinstance(url, tuple) else (url, 200)
         response = phone_page.goto(url)
-        assert response.status == 200, url
+        assert response.status == status, url
         violations = axe(phone_page)
         if violations:
             problems[url] = violations

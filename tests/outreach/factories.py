@@ -159,3 +159,44 @@ def make_procedure(world, code="rights.referral"):
 
 def make_news(world):
     return NewsItem.objects.create(organization=world.org_a, title="妇联开展家庭教育讲座", body="……")
+
+
+def make_consenting_person(world, name="赵敏", phone="13700001234", sharing=True):
+    from shuniu.people.models import Consent, Person, Serving
+
+    person = Person.objects.create(
+        name=name, phone=phone, id_number="110105198502023217", address="和平路9号", community=world.community
+    )
+    Serving.objects.create(person=person, organization=world.org_a)
+    if sharing:
+        Consent.objects.create(
+            person=person,
+            organization=world.org_a,
+            purpose="sharing",
+            channel="paper",
+            given_on=timezone.localdate(),
+        )
+    return person
+
+
+def make_referral(world, social_org=None, person=None, **extra):
+    """A referral sent by the Women's Federation to its affiliated social organisation."""
+    from shuniu.outreach.services import referrals
+
+    profile = social_org or make_social_org(world)
+    if not profile.contact_email:
+        profile.contact_name, profile.contact_email = "陈主任", "contact@sunshine.example"
+        profile.save()
+    subject = referrals.subject_from_source(
+        world.caseworker, "standalone", (person or make_consenting_person(world)).pk
+    )
+    values = {
+        "hub": world.org_a,
+        "social_organization": profile.organization,
+        "subject": subject,
+        "need": "需要每周两次上门陪伴老人",
+        "due_on": timezone.localdate() + timedelta(days=10),
+        "share_contact": True,
+    }
+    values.update(extra)
+    return referrals.create_referral(world.caseworker, **values)

@@ -64,6 +64,16 @@ def shift(world):
     return {"pk": f.make_shift(f.make_activity(world)).pk}
 
 
+def referral(world):
+    return {"pk": f.make_referral(world).pk}
+
+
+def referral_link(world):
+    from shuniu.outreach.services.referrals import PURPOSE_ANSWER, make_link_token
+
+    return {"token": make_link_token(f.make_referral(world), PURPOSE_ANSWER)}
+
+
 ROUTES = [
     Route("outreach:activities", expect=STAFF),
     Route("outreach:activity_create", expect=MANAGE),
@@ -73,6 +83,7 @@ ROUTES = [
     Route("outreach:activity_cancel", method="post", kwargs=activity, expect=ACT_OWN),
     Route("outreach:shift_create", method="post", kwargs=activity, expect=ACT_OWN),
     Route("outreach:photo_upload", method="post", kwargs=activity, expect=ACT_OWN),
+    Route("outreach:activity_share", method="post", kwargs=activity, expect=ACT_OWN),
     Route("outreach:signup_check_in", method="post", kwargs=signup, expect=ACT_OWN),
     Route("outreach:photo", kwargs=photo, expect=ORG_SCOPED),
     Route("outreach:hours_queue", expect=MANAGE),
@@ -97,6 +108,9 @@ ROUTES = [
     Route("outreach:social_orgs", expect=STAFF),
     Route("outreach:social_org_create", expect=MANAGE),
     Route("outreach:social_org_edit", kwargs=social_org, expect=MANAGE_OWN),
+    Route("outreach:referrals", expect=STAFF),
+    Route("outreach:referral_create", expect=MANAGE),
+    Route("outreach:referral_detail", kwargs=referral, expect=ORG_SCOPED),
     Route("outreach:partners", expect=STAFF),
     Route("outreach:partner_detail", kwargs=lambda world: {"pk": world.gov_department.pk}, expect=STAFF),
     Route("outreach:procedures", expect=STAFF),
@@ -117,6 +131,10 @@ ROUTES = [
     Route("outreach_public:volunteer_check_out", method="post", kwargs=hours, expect=NOT_FOUND_ALL, note=NO_VOLUNTEER),
     Route("outreach_public:volunteer_cancel", method="post", kwargs=hours, expect=NOT_FOUND_ALL, note=NO_VOLUNTEER),
     Route("outreach_public:volunteer_certificate", expect=NOT_FOUND_ALL, note=NO_VOLUNTEER),
+    Route("outreach_public:referral_answer", kwargs=referral_link, expect=PUBLIC),
+    Route(
+        "outreach_public:referral_answer", kwargs=lambda world: {"token": "forged"}, expect=NOT_FOUND_ALL, note="forged"
+    ),
     Route("outreach_public:stories", expect=PUBLIC),
     Route("outreach_public:story", kwargs=published_story, expect=PUBLIC),
     Route("outreach_public:story", kwargs=story, expect=NOT_FOUND_ALL, note="draft"),

@@ -47,6 +47,25 @@ def test_track_sends_the_code_to_the_issuing_app(client):
         assert "暂不支持网上查询" in response.content.decode()
 
 
+def test_my_requests_opens_each_tracking_form_with_the_code_filled_in(world, client):
+    from tests.relief.helpers import make_application
+    from tests.rights.helpers import make_case
+
+    case = make_case(world)
+    application = make_application(world)
+
+    for kind, code, digits_field in (
+        ("rights", case.tracking_code, "last_four"),
+        ("aid", application.code, "phone_last4"),
+    ):
+        response = client.get(reverse("portal:track"), {"kind": kind, "code": code}, follow=True)
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert f'value="{code}"' in page
+        assert f'name="{digits_field}"' in page
+        assert "审核中" not in page and case.subject not in page
+
+
 def test_track_without_code_says_what_is_missing(client):
     response = client.get(reverse("portal:track"), {"kind": "rights"})
 

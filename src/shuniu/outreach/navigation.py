@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuniu.core.hooks import NavItem
 
@@ -11,4 +12,11 @@ MENU = [
     NavItem(_("Government partners"), "outreach:partners", "outreach:view", icon="building-bank", order=605),
     NavItem(_("Procedures"), "outreach:procedures", "outreach:view", icon="file-certificate", order=606),
     NavItem(_("Portal news"), "outreach:news", "outreach:view", icon="news", order=607),
+    NavItem(
+        pgettext_lazy("outreach", "Referrals to social organisations"),
+        "outreach:referrals",
+        "outreach:view",
+        icon="arrows-right-left",
+        order=608,
+    ),
 ]

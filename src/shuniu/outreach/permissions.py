@@ -7,6 +7,7 @@ PERMISSIONS = {
     "outreach:story_edit": _("Write stories and run the personal-data check"),
     "outreach:story_publish": _("Publish stories on the portal"),
     "outreach:directory_manage": _("Manage affiliated social organisations and department contacts"),
+    "outreach:refer": _("Refer a person's need to an affiliated social organisation (with their consent)"),
     "outreach:procedure_manage": _("Write new versions of joint-work procedures"),
     "outreach:news_manage": _("Publish news on the portal"),
 }
@@ -18,6 +19,7 @@ WORK = [
     "outreach:story_edit",
     "outreach:directory_manage",
     "outreach:news_manage",
+    "outreach:refer",
 ]
 ROLE_GRANTS = {
     "hotline_operator": ["outreach:view"],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuniu.outreach.views import public
+from shuniu.outreach.views import public, referrals
 
 urlpatterns = [
     path("activities/", public.activities, name="activities"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("volunteer/shifts/<int:pk>/check-out/", public.volunteer_check_out, name="volunteer_check_out"),
     path("volunteer/shifts/<int:pk>/cancel/", public.volunteer_cancel, name="volunteer_cancel"),
     path("volunteer/certificate.pdf", public.volunteer_certificate, name="volunteer_certificate"),
+    path("referrals/<str:token>/", referrals.referral_answer, name="referral_answer"),
     path("stories/", public.stories, name="stories"),
     path("stories/<int:pk>/", public.story, name="story"),
     path("stories/<int:pk>/cover.img", public.story_cover, name="story_cover"),

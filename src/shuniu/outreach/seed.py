@@ -247,6 +247,7 @@ def seed(context: SeedContext) -> None:
             description=f"{organization.name}是{organization.hub.name}联系的枢纽型社会组织。",
             contact_name=fake.name(),
             contact_phone=f"0571-8602{index:04d}",
+            contact_email=f"contact{index + 1}@social.example",
         )
 
     skills_pool = ["sign_language", "first_aid", "legal", "teaching", "it", "elderly_care", "driving", "photography"]
@@ -358,4 +359,68 @@ def seed(context: SeedContext) -> None:
             published_at=now - timedelta(days=index * 3 + 1),
             created_by=organizer[code],
         )
-    context.say(f"    {len(ACTIVITIES)} activities, {len(volunteers)} volunteers, {len(STORIES) + 1} stories")
+    referrals = seed_referrals(context)
+    context.say(
+        f"    {len(ACTIVITIES)} activities, {len(volunteers)} volunteers, {len(STORIES) + 1} stories,"
+        f" {referrals} referrals to social organisations"
+    )
+
+
+REFERRAL_NEEDS = [
+    ("sent", "独居老人需要每周两次上门陪伴和代购生活用品"),
+    ("accepted", "单亲母亲希望孩子参加课后托管和作业辅导"),
+    ("done", "家庭矛盾需要心理疏导和家庭关系调适"),
+]
+
+
+def seed_referrals(context: SeedContext) -> int:
+    """A few referrals of the Women's Federation to its family-service centre, one in each state.
+    Made directly (not through the service) so that seeding sends no e-mail."""
+    import secrets
+
+    from shuniu.outreach.models import SocialOrganizationMessage, SocialReferral
+    from shuniu.people.models import Consent, ConsentPurpose
+
+    hub = context.org("womens-federation")
+    social = Organization.objects.filter(code="social-family-service", hub=hub).first()
+    people = list(
+        Consent.objects.filter(organization=hub, purpose=ConsentPurpose.SHARING, withdrawn_at__isnull=True)
+        .select_related("person", "person__community")
+        .order_by("person_id")[: len(REFERRAL_NEEDS)]
+    )
+    if social is None or len(people) < len(REFERRAL_NEEDS):
+        return 0
+    now = timezone.now()
+    for index, ((status, need), consent) in enumerate(zip(REFERRAL_NEEDS, people, strict=True)):
+        person = consent.person
+        created = now - timedelta(days=6 - index * 2)
+        referral = SocialReferral.objects.create(
+            hub=hub,
+            social_organization=social,
+            person=person,
+            need=need,
+            shared_name=person.name,
+            shared_phone=person.phone,
+            community_name=person.community.name if person.community else "",
+            status=status,
+            due_on=timezone.localdate() + timedelta(days=7 + index * 3),
+            answer_note="" if status == "sent" else "已安排社工跟进",
+            outcome_note="已开展三次家庭辅导，双方关系明显缓和" if status == "done" else "",
+            link_nonce=secrets.token_hex(16),
+            link_expires_at=created + timedelta(days=14),
+            created_by=context.user("women_caseworker"),
+            created_at=created,
+            answered_at=None if status == "sent" else created + timedelta(days=1),
+            done_at=now if status == "done" else None,
+        )
+        SocialOrganizationMessage.objects.create(
+            social_organization=social,
+            referral=referral,
+            to_name=social.social_profile.contact_name,
+            to_email=social.social_profile.contact_email,
+            subject=f"来自{hub.name}的转介：请于{referral.due_on:%Y-%m-%d}前答复",
+            body=need,
+            created_at=created,
+            sent_at=created,
+        )
+    return len(REFERRAL_NEEDS)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuniu.outreach.views import activities, directory, stories
+from shuniu.outreach.views import activities, directory, referrals, stories
 
 app_name = "outreach"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("activities/<int:pk>/cancel/", activities.activity_cancel, name="activity_cancel"),
     path("activities/<int:pk>/shifts/", activities.shift_create, name="shift_create"),
     path("activities/<int:pk>/photos/", activities.photo_upload, name="photo_upload"),
+    path("activities/<int:pk>/share/", referrals.activity_share, name="activity_share"),
     path("signups/<int:pk>/check-in/", activities.signup_check_in, name="signup_check_in"),
     path("photos/<int:pk>/", activities.photo, name="photo"),
     path("hours/", activities.hours_queue, name="hours_queue"),
@@ -39,6 +40,9 @@ urlpatterns = [
     path("social-organisations/", directory.social_org_list, name="social_orgs"),
     path("social-organisations/new/", directory.social_org_create, name="social_org_create"),
     path("social-organisations/<int:pk>/", directory.social_org_edit, name="social_org_edit"),
+    path("referrals/", referrals.referral_list, name="referrals"),
+    path("referrals/new/", referrals.referral_create, name="referral_create"),
+    path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
     path("partners/", directory.partner_list, name="partners"),
     path("partners/<int:pk>/", directory.partner_detail, name="partner_detail"),
     path("procedures/", directory.procedure_list, name="procedures"),

@@ -17,6 +17,13 @@ from shuniu.outreach.models.directory import (
     SocialOrganizationProfile,
     SocialOrganizationStatus,
 )
+from shuniu.outreach.models.referrals import (
+    ActivityShare,
+    SocialOrganizationMessage,
+    SocialReferral,
+    SocialReferralSource,
+    SocialReferralStatus,
+)
 from shuniu.outreach.models.stories import Story, StoryKind, StoryStatus
 from shuniu.outreach.models.volunteers import (
     HoursStatus,
@@ -32,6 +39,7 @@ __all__ = [
     "Accessibility",
     "Activity",
     "ActivityPhoto",
+    "ActivityShare",
     "ActivitySignup",
     "ActivityStatus",
     "DepartmentContact",
@@ -44,8 +52,12 @@ __all__ = [
     "SignupStatus",
     "Skill",
     "SocialOrganizationField",
+    "SocialOrganizationMessage",
     "SocialOrganizationProfile",
     "SocialOrganizationStatus",
+    "SocialReferral",
+    "SocialReferralSource",
+    "SocialReferralStatus",
     "Story",
     "StoryKind",
     "StoryStatus",

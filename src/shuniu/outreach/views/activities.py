@@ -24,8 +24,10 @@ from shuniu.outreach.models import (
     VolunteerHours,
     VolunteerShift,
 )
+from shuniu.outreach.referral_forms import ActivityShareForm
 from shuniu.outreach.services import activities as activity_services
 from shuniu.outreach.services import volunteers as volunteer_services
+from shuniu.outreach.services.referrals import affiliated_social_organizations
 from shuniu.outreach.views.common import organizations_with, run, serve_file
 
 PAGE_SIZE = 30
@@ -125,6 +127,11 @@ def activity_detail(request, pk: int):
         assignment.volunteer_id for shift in activity.shifts.all() for assignment in shift.assignments.all()
     }
     matches = [v for v in volunteer_services.matching_volunteers(activity) if v.pk not in assigned_ids]
+    share_form = None
+    if can_manage and activity.status != ActivityStatus.CANCELLED:
+        shared = [partner.pk for partner in activity.partners.all()]
+        candidates = affiliated_social_organizations(activity.organization).exclude(pk__in=shared)
+        share_form = ActivityShareForm(organizations=candidates)
     return render(
         request,
         "outreach/activity_detail.html",
@@ -135,6 +142,7 @@ def activity_detail(request, pk: int):
             "shift_form": ShiftForm(),
             "photo_form": PhotoForm(),
             "matches": matches,
+            "share_form": share_form,
         },
     )
 
