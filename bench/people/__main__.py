@@ -4,6 +4,10 @@ synthetic records, with pairwise precision, recall, F1 and time; JSON to bench/r
     .venv/bin/python -m bench.people                 # 100k records
     .venv/bin/python -m bench.people --records 1000000
     .venv/bin/python -m bench.people --records 20000 --no-splink
+
+`single_registrant_check` here is the in-memory analogue (a dict of blocks); the registry's own
+check in the database (indexed blind-index columns, PostgreSQL) is measured by
+`python -m bench.people.registry_check --people 1000000` (bench/results/people-registry-check.json).
 """
 
 import argparse
