@@ -215,6 +215,13 @@ def markdown(report: dict) -> str:
             f"{bulk['excel_import']['rss_before_mib']} MiB at start (the reader streams). Ledger balanced: "
             f"{'yes' if ledger['balanced'] else 'NO'} ({', '.join(k for k, v in ledger['checks'].items() if v)}).",
         ]
+    if report.get("run_seconds"):
+        lines += [
+            "",
+            f"Run time: {report['run_seconds'] // 60} min {report['run_seconds'] % 60} s"
+            + (" (database reused: generation not included)" if "reused" in (report.get("generation") or {}) else "")
+            + f"; load average at the end: {report.get('load_average_at_end')} on {os.cpu_count()} cores.",
+        ]
     memory = report.get("memory") or {}
     if memory:
         lines += [
@@ -254,6 +261,7 @@ def main() -> None:
         "(run bench.people / bench.search alone for 100k and 1M)",
     )
     args = parser.parse_args()
+    run_started = time.perf_counter()
     RESULTS.mkdir(parents=True, exist_ok=True)
     # bench.json/bench.md for the default 100k run; other sizes get their own files (bench-1m.json).
     suffix = "" if args.size == 100_000 else f"-{size_label(args.size)}"
@@ -320,6 +328,8 @@ def main() -> None:
         size = str(args.extra_size)
         report["identity_resolution"] = run_module("bench.people", ["--records", size], timeout=3600)
         report["search"] = run_module("bench.search", ["--docs", size], timeout=3600)
+    report["run_seconds"] = round(time.perf_counter() - run_started)
+    report["load_average_at_end"] = [round(value, 1) for value in os.getloadavg()]
     (RESULTS / f"bench{suffix}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
     (RESULTS / f"bench{suffix}.md").write_text(markdown(report))
     print(markdown(report))

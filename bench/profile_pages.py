@@ -34,7 +34,7 @@ def pages(prepared: dict) -> dict[str, list[str]]:
     }
 
 
-def run(names: list[str], requests: int, profile: int, top: int, sort: str) -> None:
+def run(names: list[str], requests: int, profile: int, top: int, sort: str, callers: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuniu.settings")
     import django
 
@@ -76,7 +76,10 @@ def run(names: list[str], requests: int, profile: int, top: int, sort: str) -> N
                 client.get(paths[index % len(paths)], headers=headers)
             profiler.disable()
             stream = io.StringIO()
-            pstats.Stats(profiler, stream=stream).sort_stats(sort).print_stats(top)
+            stats = pstats.Stats(profiler, stream=stream).sort_stats(sort)
+            stats.print_stats(top)
+            for name in callers:
+                stats.print_callers(name)
             print(stream.getvalue())
 
 
@@ -87,6 +90,7 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, help="profile this many requests of each page")
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--callers", nargs="*", default=[], help="also show who calls these functions")
     parser.add_argument("--database-url", help="run with the benchmark's settings against this database")
     args = parser.parse_args()
     if args.database_url and "SHUNIU_BENCH_CHILD" not in os.environ:
@@ -98,7 +102,7 @@ def main() -> None:
         sys.exit(
             subprocess.run([sys.executable, "-m", "bench.profile_pages", *sys.argv[1:]], env=env, cwd=ROOT).returncode
         )
-    run(args.pages, args.requests, args.profile, args.top, args.sort)
+    run(args.pages, args.requests, args.profile, args.top, args.sort, args.callers)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,9 @@ def run(size: int, *, port: int, workers: int, connections: int, duration: int, 
     # One peer database per size, so a 1M run and a 100k run never overwrite each other.
     database = "shuniu_bench_helpdesk" if size < 1_000_000 else f"shuniu_bench_helpdesk_{size // 1_000_000}m"
     environment = env(database)
-    if not reuse:
+    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+    if not reuse or not exists:
         with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{database}"')
