@@ -3,7 +3,6 @@
 On PostgreSQL the budget row lock (select_for_update) is what serialises the batches; SQLite
 serialises every writer anyway, so the race cannot happen there and the test is skipped."""
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -12,33 +11,12 @@ from django.db import connection
 from shuniu.core.services import DomainError
 from shuniu.relief import services
 from shuniu.relief.models import Budget, DisbursementBatch, LedgerEntry
+from tests.concurrency import race
 from tests.relief.helpers import make_application, make_person, make_programme, publish
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 ID_NUMBERS = ["110105200501015139", "330106201008243519", "11010519491231002X", "33010220120315732X"]
-
-
-def _race(actions):
-    """Run the callables at the same moment in threads; return what each returned or raised."""
-    barrier = threading.Barrier(len(actions))
-    results: list = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait()
-            results[index] = action()
-        except DomainError as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +35,7 @@ def test_concurrent_batches_never_overspend_the_budget(world, caseworker, collea
         publish(application, ended=True)
         batches.append(services.create_batch(programme, [application], actor=caseworker, idempotency_key=str(index)))
 
-    results = _race([lambda batch=batch: services.pay_batch(batch, actor=colleague) for batch in batches])
+    results = race([lambda batch=batch: services.pay_batch(batch, actor=colleague) for batch in batches])
 
     paid = [r for r in results if isinstance(r, DisbursementBatch)]
     refused = [r for r in results if isinstance(r, DomainError)]
@@ -72,7 +50,7 @@ def test_the_same_batch_paid_twice_at_once_pays_once(world, caseworker, colleagu
     publish(application, ended=True)
     batch = services.create_batch(application.programme, [application], actor=caseworker, idempotency_key="x")
 
-    results = _race([lambda: services.pay_batch(batch, actor=colleague) for _ in range(3)])
+    results = race([lambda: services.pay_batch(batch, actor=colleague) for _ in range(3)])
 
     assert all(isinstance(r, DisbursementBatch) and r.status == "paid" for r in results)
     assert list(LedgerEntry.objects.values_list("amount", flat=True)) == [Decimal("1000.00")]

@@ -1,13 +1,12 @@
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from shuniu.core.models import Notification
 from shuniu.core.permissions import Role
 from shuniu.core.services import DomainError
 from shuniu.rights import services
 from shuniu.rights.models import CaseParticipant, Referral, RightsCase, Status
+from tests.concurrency import race
 from tests.rights.helpers import legal_aid_org, make_case
 from tests.world import make_user
 
@@ -94,23 +93,11 @@ def test_concurrent_accepts_exactly_one_wins():
     case = make_case(world)
     referral = services.refer_case(case, world.caseworker, to_org=world.org_b, reason="转工会", consent=True)
     users = [world.outsider, make_user("union2", world.org_b, Role.CASEWORKER)]
-    barrier = threading.Barrier(2)
-    results = []
 
-    def accept(user):
-        try:
-            barrier.wait()
-            services.accept_referral(Referral.objects.get(pk=referral.pk), user)
-            results.append("won")
-        except DomainError:
-            results.append("lost")
-        finally:
-            connections.close_all()
+    outcomes = race(
+        [lambda user=user: services.accept_referral(Referral.objects.get(pk=referral.pk), user) for user in users]
+    )
 
-    threads = [threading.Thread(target=accept, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = ["lost" if isinstance(outcome, DomainError) else "won" for outcome in outcomes]
     assert sorted(results) == ["lost", "won"]
     assert Referral.objects.get(pk=referral.pk).status == "accepted"

@@ -1,13 +1,12 @@
 """Enrolment under concurrent requests never overbooks (the session row is locked)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from shuniu.core.services import DomainError
 from shuniu.training import services
 from shuniu.training.models import Enrollment, EnrollmentStatus, Session
+from tests.concurrency import race
 from tests.training.helpers import make_person, make_session
 
 
@@ -19,24 +18,13 @@ def test_concurrent_enrolments_for_the_last_places_never_overbook():
     world = build_world()
     session = make_session(world, capacity=3)
     people = [make_person(world, name=f"学员{i}") for i in range(8)]
-    barrier = threading.Barrier(len(people))
-    results, errors = [], []
 
-    def enrol(person):
-        try:
-            barrier.wait()
-            results.append(services.enroll(Session.objects.get(pk=session.pk), person).status)
-        except DomainError as error:
-            errors.append(error.code)
-        finally:
-            connections.close_all()
+    outcomes = race(
+        [lambda person=person: services.enroll(Session.objects.get(pk=session.pk), person) for person in people]
+    )
 
-    threads = [threading.Thread(target=enrol, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    errors = [outcome.code for outcome in outcomes if isinstance(outcome, DomainError)]
+    results = [outcome.status for outcome in outcomes if not isinstance(outcome, DomainError)]
     assert errors == []
     assert sorted(results) == ["confirmed"] * 3 + ["waitlisted"] * 5
     assert Enrollment.objects.filter(session=session, status=EnrollmentStatus.CONFIRMED).count() == 3
@@ -53,21 +41,15 @@ def test_concurrent_cancellations_promote_each_waiting_person_once():
     session = make_session(world, capacity=2)
     confirmed = [services.enroll(session, make_person(world)) for _ in range(2)]
     waiting = [services.enroll(session, make_person(world)) for _ in range(3)]
-    barrier = threading.Barrier(2)
 
-    def cancel(enrollment):
-        try:
-            barrier.wait()
-            services.cancel_enrollment(Enrollment.objects.get(pk=enrollment.pk))
-        finally:
-            connections.close_all()
+    outcomes = race(
+        [
+            lambda enrollment=enrollment: services.cancel_enrollment(Enrollment.objects.get(pk=enrollment.pk))
+            for enrollment in confirmed
+        ]
+    )
 
-    threads = [threading.Thread(target=cancel, args=(enrollment,)) for enrollment in confirmed]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    assert [outcome for outcome in outcomes if isinstance(outcome, DomainError)] == []
     statuses = list(
         Enrollment.objects.filter(pk__in=[e.pk for e in waiting]).order_by("pk").values_list("status", flat=True)
     )
