@@ -72,16 +72,17 @@ def sign_in():
         page.goto("/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", password)
-        page.click("#main form button[type=submit]")
-        page.wait_for_load_state("domcontentloaded")
+        # click() does not wait for the navigation it starts: wait for the next page before reading its URL.
+        with page.expect_navigation():
+            page.click("#main form button[type=submit]")
         if "/two-factor/" in page.url:
             from django_otp.oath import TOTP
             from django_otp.plugins.otp_totp.models import TOTPDevice
 
             device = TOTPDevice.objects.filter(user=user).order_by("-id").first()
             page.fill("input[name=token]", f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}")
-            page.click("#main form button[type=submit]")
-            page.wait_for_load_state("domcontentloaded")
+            with page.expect_navigation():
+                page.click("#main form button[type=submit]")
 
     return do
 
