@@ -10,8 +10,8 @@ def test_caseworker_signs_in_sees_home_and_switches_to_english(page, world, sign
     assert page.url.endswith("/home/")
     assert page.locator("h1").inner_text().endswith("您好")
     assert axe(page) == []
-    page.click("button[name=language][value=en]")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        page.click("button[name=language][value=en]")
     assert page.locator("h1").inner_text().startswith("Good day")
     expect(page.get_by_role("link", name="Inbox").first).to_be_visible()
 
