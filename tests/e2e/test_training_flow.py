@@ -35,7 +35,7 @@ def test_citizen_enrols_waits_is_promoted_checks_in_and_verifies_the_certificate
     page.goto(reverse("training_public:menu"))
     assert axe(page) == []
     page.get_by_role("link", name="巾帼家政技能培训").click()
-    page.wait_for_load_state("domcontentloaded")
+    page.wait_for_url(re.compile(rf"/courses/{course.pk}/$"))
     assert axe(page) == []
 
     # Enrols: the session is full, so the phone is confirmed and the citizen joins the waitlist.
@@ -48,7 +48,8 @@ def test_citizen_enrols_waits_is_promoted_checks_in_and_verifies_the_certificate
     code = re.search(r"\d{6}", page.locator(".alert-info").inner_text()).group(0)
     page.fill("input[name=code]", code)
     page.click("#main form button[type=submit]")
-    page.wait_for_url(re.compile(rf"/courses/{course.pk}/"))
+    # Anchored: the code page's own address carries ?next=/…/courses/<pk>/ and would match at once.
+    page.wait_for_url(re.compile(rf"/courses/{course.pk}/$"))
     page.click(f"form[action='{reverse('training_public:enroll', args=[session.pk])}'] button")
     page.wait_for_url(re.compile(r"/me/"))
     assert "候补第 1 位" in page.locator("main").inner_text()
