@@ -24,7 +24,8 @@ def test_portal_request_to_closure_across_organisations(page, world, sign_in):
     page.select_option("#id_category", str(category.pk))
     page.fill("#id_description", "公司在我怀孕后单方解除劳动合同，拒付经济补偿金。")
     page.check("#id_consent")
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     code = page.locator("[data-testid=tracking-code]").inner_text().strip()
     case = RightsCase.objects.get(tracking_code=code)
     assert case.lead_org == world.org_a
@@ -33,31 +34,38 @@ def test_portal_request_to_closure_across_organisations(page, world, sign_in):
     sign_in(page, world.caseworker)
     page.goto(f"/rights/{case.pk}/")
     assert page.locator("[data-testid=lead-org]").inner_text() == world.org_a.display_name
-    page.click("form[action$='/do/accept/'] button")
+    with page.expect_navigation():
+        page.click("form[action$='/do/accept/'] button")
     page.click("details:has(form[action$='/refer/']) > summary")
     page.select_option("#refer-to_org", str(aid.pk))
     page.check("#refer-mode_0")
     page.fill("#refer-reason", "需要工会法律援助中心代理劳动仲裁")
     page.check("#refer-consent")
-    page.click("form[action$='/refer/'] button[type=submit]")
+    with page.expect_navigation():
+        page.click("form[action$='/refer/'] button[type=submit]")
     assert page.locator("[data-testid=referral-status]").inner_text() == "等待答复"
 
     # The legal-aid centre accepts, works, resolves with money recovered, follows up, closes.
     page.context.clear_cookies()
     sign_in(page, lawyer)
     page.goto(f"/rights/{case.pk}/")
-    page.click("form[action$='/answer/'] button[value=accept]")
+    with page.expect_navigation():
+        page.click("form[action$='/answer/'] button[value=accept]")
     assert page.locator("[data-testid=lead-org]").inner_text() == aid.display_name
-    page.click("form[action$='/do/start/'] button")
+    with page.expect_navigation():
+        page.click("form[action$='/do/start/'] button")
     page.select_option("#resolve-outcome", "legal_aid")
     page.fill("#resolve-money_recovered", "18600.50")
     page.fill("#resolve-summary", "经劳动仲裁调解，公司支付经济补偿金18600.50元。")
-    page.click("form[action$='/resolve/'] button[type=submit]")
+    with page.expect_navigation():
+        page.click("form[action$='/resolve/'] button[type=submit]")
     assert page.locator("[data-testid=money-recovered]").inner_text() == "18600.50"
     page.select_option("#follow-up-method", "phone")
     page.select_option("#follow-up-satisfaction", "5")
-    page.click("form[action$='/follow-up/'] button[type=submit]")
-    page.click("form[action$='/do/close/'] button")
+    with page.expect_navigation():
+        page.click("form[action$='/follow-up/'] button[type=submit]")
+    with page.expect_navigation():
+        page.click("form[action$='/do/close/'] button")
     assert page.locator("[data-testid=case-status]").inner_text() == "已办结"
 
     case.refresh_from_db()
@@ -71,5 +79,6 @@ def test_portal_request_to_closure_across_organisations(page, world, sign_in):
     page.goto("/portal/rights/track/")
     page.fill("#id_code", code)
     page.fill("#id_last_four", "4321")
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     assert "办结" in page.locator("[data-testid=public-status]").inner_text()

@@ -7,7 +7,8 @@ from tests.rights.helpers import category, make_case
 def test_portal_intake_and_tracking_are_accessible_on_a_phone(phone_page, world, axe):
     phone_page.goto("/portal/rights/")
     assert axe(phone_page) == []
-    phone_page.click("main form button[type=submit]")  # empty form: errors next to the fields
+    with phone_page.expect_navigation():
+        phone_page.click("main form button[type=submit]")  # empty form: errors next to the fields
     assert phone_page.locator(".invalid-feedback").count() >= 4
     assert axe(phone_page) == []
     phone_page.goto("/portal/rights/track/")
