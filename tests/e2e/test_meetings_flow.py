@@ -53,8 +53,8 @@ def _submit_plan(page, meeting, title, street_label, month):
     page.select_option("#id_plan-0-target_group", "children")
     page.select_option("#id_plan-0-street", label=street_label)
     page.fill("#id_plan-0-month", month)
-    page.get_by_role("button", name="报送", exact=True).click()
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        page.get_by_role("button", name="报送", exact=True).click()
     assert "材料已报送。" in page.content()
 
 
@@ -70,8 +70,8 @@ def test_one_cycle_of_the_joint_meeting(page_for, media, tmp_path, axe):
     office = page_for(world.coordinator)
     office.goto(f"/meetings/series/{series.pk}/")
     assert "按轮值顺序，下一次主办单位：临江区妇女联合会" in office.inner_text("main")
-    office.get_by_role("button", name="安排下一次会议").click()
-    office.wait_for_load_state("domcontentloaded")
+    with office.expect_navigation():
+        office.get_by_role("button", name="安排下一次会议").click()
     meeting = Meeting.objects.get(series=series)
     assert meeting.host == world.org_a
     assert "下一次会议由区妇联主办。" in office.content()
@@ -84,8 +84,8 @@ def test_one_cycle_of_the_joint_meeting(page_for, media, tmp_path, axe):
     host.fill("#id_submission_deadline", _local(now + timedelta(hours=1)))
     host.fill("#id_venue", "区行政中心302会议室")
     host.fill("#id_agenda", "交流工作，研究合作点")
-    host.get_by_role("button", name="保存并通知成员单位").click()
-    host.wait_for_load_state("domcontentloaded")
+    with host.expect_navigation():
+        host.get_by_role("button", name="保存并通知成员单位").click()
     assert "会议已安排，已通知各成员单位。" in host.content()
 
     # Both members hand in plans that overlap.
@@ -101,12 +101,13 @@ def test_one_cycle_of_the_joint_meeting(page_for, media, tmp_path, axe):
     point = host.locator(".cooperation-point").first
     reasons = point.locator(".point-reasons").inner_text()
     assert "留守" in reasons and "服务对象相同" in reasons and "街道相同" in reasons
-    point.get_by_role("button", name="采纳", exact=True).click()
-    host.wait_for_load_state("domcontentloaded")
-    host.get_by_role("link", name="转为合作项目").click()
+    with host.expect_navigation():
+        point.get_by_role("button", name="采纳", exact=True).click()
+    with host.expect_navigation():
+        host.get_by_role("link", name="转为合作项目").click()
     host.fill("#id_title", "留守儿童暑期联合关爱项目")
-    host.get_by_role("button", name="创建项目").click()
-    host.wait_for_load_state("domcontentloaded")
+    with host.expect_navigation():
+        host.get_by_role("button", name="创建项目").click()
     assert "合作项目已创建。" in host.content()
     project = CooperationProject.objects.get()
     assert (project.lead_organization, list(project.partners.all())) == (world.org_a, [youth])
@@ -115,18 +116,19 @@ def test_one_cycle_of_the_joint_meeting(page_for, media, tmp_path, axe):
     host.goto(f"/meetings/meeting/{meeting.pk}/minutes/")
     host.fill(f"#id_representatives_{world.org_a.pk}", "宋佳")
     host.fill("#id_minutes", "各单位交流了上季度工作。\n会议确定联合开展留守儿童暑期关爱。")
-    host.get_by_role("button", name="保存纪要").click()
-    host.wait_for_load_state("domcontentloaded")
+    with host.expect_navigation():
+        host.get_by_role("button", name="保存纪要").click()
     assert "会议纪要已保存。" in host.content()
-    host.get_by_role("link", name="添加议定事项").click()
+    with host.expect_navigation():
+        host.get_by_role("link", name="添加议定事项").click()
     host.fill("#id_text", "联合开展留守儿童暑期关爱项目。")
     host.fill("#id_title", "制定联合关爱实施方案")
     host.select_option("#id_lead", label=world.org_a.name)
     host.get_by_label(youth.name).check()
     host.fill("#id_deadline", (timezone.localdate() + timedelta(days=30)).isoformat())
     host.fill("#id_expected_result", "方案印发各街道")
-    host.get_by_role("button", name="保存议定事项").click()
-    host.wait_for_load_state("domcontentloaded")
+    with host.expect_navigation():
+        host.get_by_role("button", name="保存议定事项").click()
     assert "议定事项及督办事项已保存。" in host.content()
     item = ActionItem.objects.get()
 
@@ -137,8 +139,8 @@ def test_one_cycle_of_the_joint_meeting(page_for, media, tmp_path, axe):
     evidence = tmp_path / "方案.pdf"
     evidence.write_bytes(b"%PDF-1.4 evidence")
     host.set_input_files("#id_files", str(evidence))
-    host.get_by_role("button", name="提交报告").click()
-    host.wait_for_load_state("domcontentloaded")
+    with host.expect_navigation():
+        host.get_by_role("button", name="提交报告").click()
     assert "进展报告已提交。" in host.content()
     item.refresh_from_db()
     assert item.status == ItemStatus.DONE
