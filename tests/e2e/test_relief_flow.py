@@ -51,8 +51,8 @@ def _decide(page, application, comment=""):
     page.check("input[name=decision][value=approve]")
     if comment:
         page.fill("textarea[name=comment]", comment)
-    page.click("form[action$='/decide/'] button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        page.click("form[action$='/decide/'] button[type=submit]")
     assert page.locator(".alert-success").count() == 1
 
 
@@ -66,7 +66,8 @@ def test_golden_autumn_from_application_to_payment(browser, live_server, page, w
 
     # A citizen applies on the portal and sees the eligibility check at once.
     page.goto("/portal/relief/")
-    page.click(f"a[href='/portal/relief/apply/{programme.code}/']")
+    with page.expect_navigation():
+        page.click(f"a[href='/portal/relief/apply/{programme.code}/']")
     page.fill("input[name=name]", "陈晓明")
     page.fill("input[name=id_number]", "110105200501015139")
     page.fill("input[name=phone]", "138 1234 5678")
@@ -76,8 +77,8 @@ def test_golden_autumn_from_application_to_payment(browser, live_server, page, w
     page.check("input[name=student_enrolled]")
     page.fill("input[name=school]", "浙江工业大学")
     page.fill("textarea[name=reason]", "父亲是困难职工，因工伤致残，母亲无固定工作。")
-    page.click("#main form button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        page.click("#main form button[type=submit]")
     code = page.locator("[data-tracking-code]").inner_text().strip()
     application = Application.objects.get(code=code)
     assert application.channel == "portal"
@@ -99,8 +100,8 @@ def test_golden_autumn_from_application_to_payment(browser, live_server, page, w
     head_page = _new_page(browser, live_server)
     sign_in(head_page, union_head)
     head_page.goto(f"/relief/programmes/{programme.pk}/notice/")
-    head_page.click("#main form button[type=submit]")
-    head_page.wait_for_load_state("domcontentloaded")
+    with head_page.expect_navigation():
+        head_page.click("#main form button[type=submit]")
     application.refresh_from_db()
     assert application.status == Status.IN_NOTICE
 
@@ -109,10 +110,11 @@ def test_golden_autumn_from_application_to_payment(browser, live_server, page, w
     assert "陈**" in page.content()
     assert "110105********5139" in page.content()
     assert "陈晓明" not in page.content()
-    page.click(f"a[href='/portal/relief/notices/{code}/objection/']")
+    with page.expect_navigation():
+        page.click(f"a[href='/portal/relief/notices/{code}/objection/']")
     page.fill("textarea[name=text]", "听说该生家里刚买了新车，请核实家庭收入。")
-    page.click("#main form button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        page.click("#main form button[type=submit]")
     application.refresh_from_db()
     assert application.status == Status.PAUSED
 
@@ -120,8 +122,8 @@ def test_golden_autumn_from_application_to_payment(browser, live_server, page, w
     head_page.goto(f"/relief/applications/{application.pk}/")
     head_page.check("input[name=outcome][value=dismissed]")
     head_page.fill("textarea[name=resolution]", "经入户核实，车辆为亲戚所有，异议不成立。")
-    head_page.click("form[action*='/objections/'] button[type=submit]")
-    head_page.wait_for_load_state("domcontentloaded")
+    with head_page.expect_navigation():
+        head_page.click("form[action*='/objections/'] button[type=submit]")
     application.refresh_from_db()
     assert application.status == Status.IN_NOTICE
     assert Objection.objects.get().status == "dismissed"
@@ -132,8 +134,8 @@ def test_golden_autumn_from_application_to_payment(browser, live_server, page, w
         clerk_page = _new_page(browser, live_server)
         sign_in(clerk_page, union_clerk)
         clerk_page.goto(f"/relief/programmes/{programme.pk}/batch/")
-        clerk_page.click("#main form button[type=submit]")
-        clerk_page.wait_for_load_state("domcontentloaded")
+        with clerk_page.expect_navigation():
+            clerk_page.click("#main form button[type=submit]")
         assert "/relief/batches/" in clerk_page.url
         batch_url = clerk_page.url
         assert clerk_page.locator("form[action$='/pay/']").count() == 0  # the preparer cannot pay
@@ -142,8 +144,8 @@ def test_golden_autumn_from_application_to_payment(browser, live_server, page, w
         payer_page = _new_page(browser, live_server)
         sign_in(payer_page, union_head)
         payer_page.goto(batch_url)
-        payer_page.click("form[action$='/pay/'] button[type=submit]")
-        payer_page.wait_for_load_state("domcontentloaded")
+        with payer_page.expect_navigation():
+            payer_page.click("form[action$='/pay/'] button[type=submit]")
         assert payer_page.locator(".alert-success").count() == 1
         remaining = payer_page.locator("[data-budget-remaining]").inner_text().strip()
         payer_page.context.close()
@@ -160,7 +162,7 @@ def test_golden_autumn_from_application_to_payment(browser, live_server, page, w
     page.goto("/portal/relief/track/")
     page.fill("input[name=code]", code)
     page.fill("input[name=phone_last4]", "5678")
-    page.click("#main form button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        page.click("#main form button[type=submit]")
     with translation.override("zh-hans"):
         assert page.locator("[data-status]").inner_text() == str(Status.PAID.label)
