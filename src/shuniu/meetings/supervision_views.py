@@ -102,6 +102,10 @@ def board(request):
     status = request.GET.get("status")
     if status in ItemStatus.values:
         items = items.filter(status=status)
+    # ?organization= comes from the cockpit's click-through (action items of one lead organisation).
+    organization = request.GET.get("organization", "")
+    if organization.isdigit():
+        items = items.filter(lead_organization_id=int(organization))
     rows = list(items.order_by("lead_organization__kind", "lead_organization__code", "deadline", "id")[:500])
     by_org: OrderedDict = OrderedDict()
     for item in rows:

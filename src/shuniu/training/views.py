@@ -22,6 +22,7 @@ from shuniu.training.forms import CourseForm, InstructorForm, ReasonForm, Sessio
 from shuniu.training.models import (
     Certificate,
     Course,
+    CourseCategory,
     CourseRequest,
     Enrollment,
     EnrollmentStatus,
@@ -60,11 +61,19 @@ def index(request):
         .filter(ends_at__gt=now)
         .exclude(status=SessionStatus.CANCELLED)
         .select_related("course", "organization")
-        .order_by("starts_at")[:30]
+        .order_by("starts_at")
     )
     courses = (
         Course.objects.visible_to(request.user).select_related("organization").annotate(session_count=Count("sessions"))
     )
+    # ?category= comes from the cockpit's click-through (training by category).
+    category = request.GET.get("category", "")
+    if category in CourseCategory.values:
+        sessions = sessions.filter(course__category=category)
+        courses = courses.filter(category=category)
+    else:
+        category = ""
+    sessions = sessions[:30]
     before = request.GET.get("before")
     if before and before.isdigit():
         courses = courses.filter(id__lt=int(before))
@@ -79,6 +88,8 @@ def index(request):
             "next_before": rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None,
             "pending_requests": pending,
             "can_manage": get_scope(request.user).has("training:manage"),
+            "category": category,
+            "category_label": CourseCategory(category).label if category else "",
         },
     )
 
