@@ -286,6 +286,8 @@ def main() -> None:
             **json.loads((RESULTS / f"generation{suffix}.json").read_text()),
             "reused": True,
         }
+    if args.reuse:
+        shuniu(env, "migrate", "--noinput", "-v0")  # a reused database gets the migrations added since
     shuniu(env, "collectstatic", "--noinput", "-v0")
     prepared = json.loads(
         subprocess.run(
