@@ -168,14 +168,22 @@ def test_an_organisation_dashboard_never_shows_another_organisations_numbers(wor
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_first_visit_builds_the_tables_and_the_page_says_as_of_when(world, client_for):
+def test_the_first_visit_asks_the_worker_for_the_tables_then_the_page_says_as_of_when(
+    world, client_for, django_capture_on_commit_callbacks
+):
     make_case(world)
+    client = client_for(world.coordinator)
 
-    html = client_for(world.coordinator).get("/insights/?period=2026").content.decode()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = client.get("/insights/?period=2026").content.decode()
+    second = client.get("/insights/?period=2026").content.decode()
 
-    assert "数据截至 10:00（2026-11-20）" in html
-    assert RefreshState.objects.filter(refreshed_at__isnull=False).count() == len(aggregates.PARTS)
+    assert "正在首次准备数据，请一分钟后刷新本页。" in first
+    assert len(callbacks) == 1
     assert CaseMonth.objects.get().received == 1
+    assert RefreshState.objects.filter(refreshed_at__isnull=False).count() == len(aggregates.PARTS)
+    assert "数据截至 10:00（2026-11-20）" in second
+    assert "正在首次准备数据" not in second
 
 
 def test_money_is_summed_exactly(world):

@@ -2,6 +2,7 @@
 
 import time_machine
 
+from shuniu.insights import aggregates
 from shuniu.insights.figures import compute_sections, parse_period
 from shuniu.rights import services as rights_services
 from tests.rights.helpers import category, make_case, route
@@ -32,6 +33,7 @@ def test_dashboards_count_only_visible_cases(world):
     make_case(world)
     make_case(world, phone="13812345679")
     _union_case(world)
+    aggregates.refresh()
     period = parse_period("2026")
 
     own = _figure(compute_sections(world.caseworker, period, use_cache=False), "cases_by_organization")
@@ -47,6 +49,7 @@ def test_dashboards_count_only_visible_cases(world):
 def test_referral_flows_and_monthly_counts(world):
     case = make_case(world)
     rights_services.refer_case(case, world.caseworker, to_org=world.org_b, reason="转工会", consent=True)
+    aggregates.refresh()
     sections = compute_sections(world.coordinator, parse_period("2026"), use_cache=False)
 
     assert _figure(sections, "referral_flows").rows == [["区妇联", "区总工会", 1]]
@@ -58,6 +61,7 @@ def test_referral_flows_and_monthly_counts(world):
 @time_machine.travel("2026-11-20 10:00 +0800", tick=False)
 def test_cockpit_page_has_charts_tables_and_links(world, client_for):
     make_case(world)
+    aggregates.refresh()
 
     response = client_for(world.coordinator).get("/insights/?period=2026")
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -634,14 +635,16 @@ def _scope_key(user) -> str:
 
 
 def current_as_of() -> datetime | None:
-    """When the aggregate tables were last refreshed. Never (a new installation): build them once
-    now, rather than show zeros until the first scheduled refresh."""
-    from .aggregates import figures_as_of, refresh
+    """When the aggregate tables were last refreshed. Never (a new installation without the demo
+    data, whose seeding builds them): ask the task worker for a first refresh, once, and return None;
+    the page says the figures are being prepared. A request never computes them itself."""
+    from .aggregates import figures_as_of
 
     as_of = figures_as_of()
-    if as_of is None:
-        refresh()
-        as_of = figures_as_of()
+    if as_of is None and cache.add("shuniu-insights:first-refresh", 1, CACHE_SECONDS):
+        from .tasks import refresh_aggregates
+
+        transaction.on_commit(refresh_aggregates.enqueue)
     return as_of
 
 

@@ -22,6 +22,12 @@ from .models import PeriodKind, PeriodReport, ReportStatus, ReportSubscription
 
 
 @task
+def refresh_aggregates() -> dict:
+    """Bring the cockpit's aggregate tables up to date (incremental; idempotent)."""
+    return refresh()
+
+
+@task
 def generate_period_report(report_id: int) -> str:
     report = PeriodReport.objects.select_related("organization", "requested_by").filter(pk=report_id).first()
     if report is None or report.status != ReportStatus.QUEUED:
