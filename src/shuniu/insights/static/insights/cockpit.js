@@ -68,6 +68,8 @@
       element.style.height = Math.max(300, 28 * data.categories.length + 60) + "px";
     }
     var chart = window.echarts.init(element);
+    // Drawn (animations over): tests and screenshots wait for this instead of sleeping.
+    chart.on("finished", function () { element.setAttribute("data-drawn", "true"); });
     chart.setOption(data.kind === "graph" ? graphChart(data) : axisChart(data, data.kind === "stacked"));
     var link = element.getAttribute("data-link");
     var targets = data.targets || [];
