@@ -215,6 +215,11 @@ def markdown(report: dict) -> str:
             f"{bulk['excel_import']['rss_before_mib']} MiB at start (the reader streams). Ledger balanced: "
             f"{'yes' if ledger['balanced'] else 'NO'} ({', '.join(k for k, v in ledger['checks'].items() if v)}).",
         ]
+        if bulk.get("separate_run"):
+            lines.append(
+                "(Bulk figures from a separate `python -m bench.bulk` run; load average then "
+                f"{bulk.get('load_average_at_end')}.)"
+            )
     if report.get("run_seconds"):
         lines += [
             "",
@@ -326,6 +331,9 @@ def main() -> None:
         except (RuntimeError, subprocess.SubprocessError) as error:
             report["bulk"] = {"error": str(error)[-1500:]}
         print(f"   {json.dumps(report['bulk'], ensure_ascii=False)[:600]}", flush=True)
+    elif (RESULTS / "bulk.json").exists():
+        # `python -m bench.bulk` run on its own (e.g. while the web benchmark ran): its last result.
+        report["bulk"] = {**json.loads((RESULTS / "bulk.json").read_text()), "separate_run": True}
     if not args.skip_extra:
         size = str(args.extra_size)
         report["identity_resolution"] = run_module("bench.people", ["--records", size], timeout=3600)

@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench" / "bulk"
+RESULTS = ROOT / "bench" / "results"
 IMPORT_USER = "women_caseworker"
 LEDGER_PREPARER = "women_caseworker"
 LEDGER_PAYER = "women_supervisor"
@@ -411,8 +412,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/shuniu_bench_bulk")
+    parser.add_argument("--reuse", action="store_true", help="keep the database (demo district already loaded)")
     args = parser.parse_args()
-    report = run(args.rows, args.database_url)
+    report = run(args.rows, args.database_url, fresh=not args.reuse)
+    report["load_average_at_end"] = [round(value, 1) for value in os.getloadavg()]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bulk.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
     print(json.dumps(report, ensure_ascii=False, indent=1))
 
 
