@@ -166,3 +166,22 @@ def test_webhooks_need_an_integration_token_and_a_web_url(world, receiver):
             continue
         raise AssertionError(f"webhook accepted for {token.kind} {url}")
     assert WebhookSubscription.objects.count() == 0
+
+
+def test_relief_events_reach_only_the_programmes_organisation(world, receiver, django_capture_on_commit_callbacks):
+    from tests.relief.helpers import make_application, make_programme
+
+    _subscribe(world, receiver, prefixes=["relief."])
+    own = make_application(world)
+    other = make_programme(world, code="union-aid", organization=world.org_b)
+
+    _publish(
+        django_capture_on_commit_callbacks,
+        "relief.application.created",
+        {"application_id": own.pk, "programme_id": own.programme_id},
+    )
+    _publish(django_capture_on_commit_callbacks, "relief.batch.paid", {"batch_id": 1, "programme_id": other.pk})
+
+    assert [json.loads(request["body"])["data"] for request in receiver.requests] == [
+        {"application_id": own.pk, "programme_id": own.programme_id}
+    ]
