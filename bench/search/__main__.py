@@ -105,7 +105,10 @@ def run_engine(args) -> dict:
     django.setup()
     from bench.search.engines import database_index, database_search
 
-    result = database_index(args.docs, args.seed)
+    if args.reuse:  # the index of an earlier --keep run: measure the queries again
+        result = {"index_seconds": None, "reused_index": str(workdir)}
+    else:
+        result = database_index(args.docs, args.seed)
     result.update(measure(database_search, QUERIES))
     return result
 
@@ -130,6 +133,7 @@ def main(argv=None) -> int:
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/shuniu_bench_search")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "search.json"))
     parser.add_argument("--keep", action="store_true", help="keep the engines' work directories")
+    parser.add_argument("--reuse", help="query again the index kept (--keep) in this directory; one engine")
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -166,19 +170,22 @@ def main(argv=None) -> int:
     truth, report["brute_force"] = brute_force(args.docs, args.seed)
     report["matches_per_query"] = {query: len(ids) for query, ids in truth.items()}
     for engine in engines:
-        workdir = Path(tempfile.mkdtemp(prefix=f"shuniu-bench-search-{engine}-"))
-        if engine == "postgresql":
+        if args.reuse:
+            workdir = Path(args.reuse)
+        else:
+            workdir = Path(tempfile.mkdtemp(prefix=f"shuniu-bench-search-{engine}-"))
+        if engine == "postgresql" and not args.reuse:
             recreate_postgres(args.pg_url)
         print(f"{engine}: indexing {args.docs} documents…", flush=True)
         command = [
             sys.executable, "-m", "bench.search", "--run", engine, "--docs", str(args.docs), "--seed", str(args.seed),
-            "--workdir", str(workdir), "--pg-url", args.pg_url,
+            "--workdir", str(workdir), "--pg-url", args.pg_url, *(["--reuse", args.reuse] if args.reuse else []),
         ]  # fmt: skip
         completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
         if completed.returncode != 0:
             report["engines"][engine] = {"error": completed.stderr[-2000:]}
             print(f"{engine}: failed\n{completed.stderr[-2000:]}", flush=True)
-            if not args.keep:
+            if not (args.keep or args.reuse):
                 shutil.rmtree(workdir, ignore_errors=True)
             continue
         result = json.loads(completed.stdout.strip().splitlines()[-1])
@@ -193,7 +200,8 @@ def main(argv=None) -> int:
             precisions.append(row["precision"])
         result["recall_mean"] = round(statistics.mean(recalls), 4)
         result["precision_mean"] = round(statistics.mean(precisions), 4)
-        result["docs_per_second"] = round(args.docs / result["index_seconds"], 1)
+        if result["index_seconds"]:
+            result["docs_per_second"] = round(args.docs / result["index_seconds"], 1)
         size = sum(path.stat().st_size for path in workdir.rglob("*") if path.is_file())
         if engine == "tantivy":
             result["index_bytes"] = sum(
@@ -203,13 +211,13 @@ def main(argv=None) -> int:
             result["index_bytes"] = size
         report["engines"][engine] = result
         print(
-            f"{engine}: {result['docs_per_second']} docs/s, p50 {result['latency_ms']['p50']} ms,"
+            f"{engine}: {result.get('docs_per_second')} docs/s, p50 {result['latency_ms']['p50']} ms,"
             f" p95 {result['latency_ms']['p95']} ms, recall {result['recall_mean']}",
             flush=True,
         )
         if args.keep:
             print(f"{engine}: kept {workdir}", flush=True)
-        else:
+        elif not args.reuse:
             shutil.rmtree(workdir, ignore_errors=True)
     report["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     output.parent.mkdir(parents=True, exist_ok=True)
