@@ -386,3 +386,19 @@ def test_change_relation_and_remove_member_through_the_page(world, caseworker, c
     husband.refresh_from_db()
     assert response.status_code == 302 and response.url == reverse("people:household", args=[household.pk])
     assert husband.household_id is None
+
+
+def test_relations_from_imported_lists_are_read_and_written_as_registers_do():
+    assert [households.relation_from_text(text) for text in ("本人", " 长子 ", "妻子", "外甥", "")] == [
+        "head",
+        "child",
+        "spouse",
+        "外甥",
+        "",
+    ]
+    assert [households.relation_text(value) for value in ("head", "grandchild", "外甥", "")] == [
+        "户主",
+        "孙子女",
+        "外甥",
+        "",
+    ]

@@ -17,8 +17,34 @@ from shuniu.core.scoping import get_scope
 from shuniu.core.services import DomainError
 from shuniu.people.models import Household, HouseholdRelation, Person, Tag
 
-# Relations typed in imported lists before the choices existed; they still mean "head".
-HEAD_ALIASES = {HouseholdRelation.HEAD, "本人", "户主"}
+# How lists and household registers (户口簿) write each relation: read on import, the first term
+# written on export (the spreadsheet's headers are Chinese too). Other text is kept as typed.
+RELATION_TERMS = {
+    HouseholdRelation.HEAD: ("户主", "本人"),
+    HouseholdRelation.SPOUSE: ("配偶", "妻子", "丈夫", "妻", "夫"),
+    HouseholdRelation.CHILD: ("子女", "儿子", "女儿", "子", "女", "长子", "长女", "次子", "次女"),
+    HouseholdRelation.PARENT: ("父母", "父亲", "母亲", "父", "母"),
+    HouseholdRelation.GRANDCHILD: ("孙子女", "孙子", "孙女", "外孙子", "外孙女", "外孙"),
+    HouseholdRelation.GRANDPARENT: ("祖父母", "祖父", "祖母", "外祖父", "外祖母"),
+    HouseholdRelation.SIBLING: ("兄弟姐妹", "兄", "弟", "姐", "妹", "哥哥", "弟弟", "姐姐", "妹妹"),
+    HouseholdRelation.CHILD_IN_LAW: ("儿媳", "女婿"),
+}
+_RELATION_BY_TERM = {term: relation for relation, terms in RELATION_TERMS.items() for term in terms}
+HEAD_ALIASES = {HouseholdRelation.HEAD, *RELATION_TERMS[HouseholdRelation.HEAD]}
+
+
+def relation_from_text(text: str) -> str:
+    """The relation for a cell of an imported list ('本人', '长子'); text not recognised is kept."""
+    text = (text or "").strip()
+    if text in HouseholdRelation.values:
+        return text
+    return _RELATION_BY_TERM.get(text, text)
+
+
+def relation_text(relation: str) -> str:
+    """The relation as written in an exported list."""
+    terms = RELATION_TERMS.get(relation) if relation in HouseholdRelation.values else None
+    return terms[0] if terms else relation or ""
 
 
 def is_head(relation: str) -> bool:
@@ -27,10 +53,9 @@ def is_head(relation: str) -> bool:
 
 def relation_label(relation: str) -> str:
     """The translated label of a relation; free text from an imported list is shown as it was typed."""
+    relation = relation_from_text(relation)
     if relation in HouseholdRelation.values:
         return str(HouseholdRelation(relation).label)
-    if is_head(relation):
-        return str(HouseholdRelation.HEAD.label)
     return relation
 
 

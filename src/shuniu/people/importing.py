@@ -29,6 +29,7 @@ from shuniu.core.models import Region, RegionLevel, User
 from shuniu.core.services import DomainError
 from shuniu.core.validators import normalize_id_number, normalize_phone, parse_id_number, validate_phone
 from shuniu.people import matching
+from shuniu.people.households import relation_from_text, relation_text
 from shuniu.people.models import (
     Gender,
     ImportJob,
@@ -861,7 +862,7 @@ def _import_rows(job: ImportJob, actor, created_ids: list[int]) -> tuple[int, in
                 phone=values.get("phone", ""),
                 community_id=values.get("community_id"),
                 address=values.get("address", ""),
-                relation_to_head=values.get("relation_to_head", "")[:20],
+                relation_to_head=relation_from_text(values.get("relation_to_head", ""))[:20],
                 created_by_org=organization,
             )
             new_people.append(person)
@@ -920,7 +921,7 @@ def export_people(people, *, actor, organization) -> bytes:
                 person.community.parent.name if person.community and person.community.parent else "",
                 person.community.name if person.community else "",
                 person.address,
-                person.relation_to_head,
+                relation_text(person.relation_to_head),
                 "、".join(TAG_LABELS.get(tag.tag, tag.tag) for tag in tags),
                 disability,
             ]
