@@ -44,24 +44,29 @@ def browser():
         browser.close()
 
 
+def new_page(browser, live_server, phone=False):
+    """A page in a browser context of its own (its own cookies: one person, one device), on a
+    desktop or a phone-sized touch screen. Close it with page.context.close()."""
+    options = {"viewport": PHONE if phone else DESKTOP, "locale": "zh-CN", "base_url": live_server.url}
+    if phone:
+        options.update(is_mobile=True, has_touch=True)
+    page = browser.new_context(**options).new_page()
+    page.set_default_timeout(15000)
+    return page
+
+
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = new_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    context = browser.new_context(
-        viewport=PHONE, locale="zh-CN", base_url=live_server.url, is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = new_page(browser, live_server, phone=True)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shuniu.meetings.models import ActionItem, CooperationProject, ItemStatus, Meeting
+from tests.e2e.conftest import new_page
 from tests.meetings import factories as f
 from tests.world import build_world
 
@@ -27,19 +28,17 @@ def media(settings, tmp_path):
 @pytest.fixture
 def page_for(browser, live_server, sign_in):
     """page_for(user): a signed-in page in its own browser context (one per organisation)."""
-    contexts = []
+    pages = []
 
     def make(user):
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", base_url=live_server.url)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
+        page = new_page(browser, live_server)
+        pages.append(page)
         sign_in(page, user)
         return page
 
     yield make
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.context.close()
 
 
 def _local(moment):
