@@ -102,7 +102,7 @@ def test_contact_accepts_then_reports_the_outcome_and_the_hub_is_told(
     referral.refresh_from_db()
     assert (referral.status, referral.answer_note) == (SocialReferralStatus.ACCEPTED, "本周内联系")
     assert list(Notification.objects.filter(recipient=caseworker).values_list("title", flat=True)) == [
-        f"临江区阳光家庭服务中心 accepted referral #{referral.pk}"
+        f"临江区阳光家庭服务中心已接收转介 #{referral.pk}"
     ]
     assert client.post(answer_link, {"decision": "decline", "note": "x"}).status_code == 404
     outcome_link = link_path(SocialOrganizationMessage.objects.filter(referral=referral).order_by("-id").first())

@@ -275,8 +275,10 @@ def test_bank_account_numbers_are_found_in_any_story():
     from shuniu.outreach.anonymise import anonymise
 
     text, removals = anonymise("请汇入账户6222021234567890123或6222-0212-3456-7890。")
+    grouped, _removals = anonymise("账户6222 0212 3456 7890 123，谢谢")
 
-    assert "6222" not in text
+    assert text == "请汇入账户[银行账户已隐去]或[银行账户已隐去]。"
+    assert grouped == "账户[银行账户已隐去]，谢谢"
     assert [(removal.kind, removal.masked) for removal in removals] == [
         ("bank_account", "***************0123"),
         ("bank_account", "************7890"),

@@ -26,7 +26,7 @@ MOBILE = re.compile(r"(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d
 LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # Bank card and account numbers: 16 to 19 digits, often written in groups of four.
-BANK_ACCOUNT = re.compile(r"(?<![0-9A-Za-z])\d{4}(?:[\s-]?\d{4}){2}[\s-]?\d{4,7}(?![0-9A-Za-z])")
+BANK_ACCOUNT = re.compile(r"(?<![0-9A-Za-z])(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,3})?)(?![0-9A-Za-z])")
 HOUSE_ADDRESS = re.compile(r"[\u4e00-\u9fa5\dA-Za-z]{0,12}\d+\s*(?:幢|栋|号楼)\s*(?:\d+\s*单元)?\s*\d+\s*(?:室|号)")
 
 KINDS = {

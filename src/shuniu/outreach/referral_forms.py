@@ -35,6 +35,7 @@ class SocialReferralForm(forms.Form):
     social_organization = forms.ModelChoiceField(
         label=_("Social organisation"),
         queryset=Organization.objects.none(),
+        empty_label=_("Choose a social organisation"),
         help_text=_("Affiliated social organisations that accept referrals."),
     )
     need = forms.CharField(

@@ -12,12 +12,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shuniu.core.audit import log_action
 from shuniu.core.models import Organization, OrganizationKind
@@ -342,7 +344,11 @@ def create_referral(
     return referral
 
 
-def _notify_hub(referral: SocialReferral, title: str) -> None:
+def _notify_hub(referral: SocialReferral, message) -> None:
+    """`message` is lazy: the inbox is written in the platform's language, not in whatever language
+    the contact's browser asked for."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(message) % {"name": referral.social_organization.name, "id": referral.pk}
     url = reverse("outreach:referral_detail", args=[referral.pk])
     key = f"outreach.social_referral.{referral.pk}.{referral.status}"
     if referral.created_by_id and referral.created_by.is_active:
@@ -394,8 +400,9 @@ def answer_referral(token: str, *, accept: bool, note: str = "", base_url: str =
         transaction.on_commit(
             lambda: _notify_hub(
                 referral,
-                (_("%(name)s accepted referral #%(id)s") if accept else _("%(name)s declined referral #%(id)s"))
-                % {"name": referral.social_organization.name, "id": referral.pk},
+                gettext_lazy("%(name)s accepted referral #%(id)s")
+                if accept
+                else gettext_lazy("%(name)s declined referral #%(id)s"),
             )
         )
     return referral
@@ -424,10 +431,6 @@ def report_outcome(token: str, note: str) -> SocialReferral:
             data={"social_organization": referral.social_organization_id},
         )
         transaction.on_commit(
-            lambda: _notify_hub(
-                referral,
-                _("%(name)s reported the outcome of referral #%(id)s")
-                % {"name": referral.social_organization.name, "id": referral.pk},
-            )
+            lambda: _notify_hub(referral, gettext_lazy("%(name)s reported the outcome of referral #%(id)s"))
         )
     return referral
