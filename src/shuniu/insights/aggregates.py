@@ -384,7 +384,9 @@ def refresh_volunteers(now) -> int:
                 month=item["month"],
                 minutes=item["minutes"] or 0,
             )
-            for item in VolunteerHours.objects.filter(status="confirmed")
+            for item in VolunteerHours.objects.filter(
+                status="confirmed", assignment__shift__activity__organization__isnull=False
+            )
             .annotate(month=_by_month("created_at"))
             .values("assignment__shift__activity__organization_id", "volunteer_id", "month")
             .annotate(minutes=Sum("confirmed_minutes"))
@@ -406,10 +408,18 @@ def refresh_counts(now) -> int:
     for org, n in overdue.values("lead_org_id").annotate(n=Count("id")).values_list("lead_org_id", "n"):
         rows.append(OrganizationCount(organization_id=org, key="overdue_cases", value=n))
     for org, n in (
-        Volunteer.objects.values("organization_id").annotate(n=Count("id")).values_list("organization_id", "n")
+        # Volunteers registered without an organisation: no organisation counts them.
+        Volunteer.objects.filter(organization__isnull=False)
+        .values("organization_id")
+        .annotate(n=Count("id"))
+        .values_list("organization_id", "n")
     ):
         rows.append(OrganizationCount(organization_id=org, key="volunteers", value=n))
-    items = ActionItem.objects.values("lead_organization_id", "status").annotate(n=Count("id"))
+    items = (
+        ActionItem.objects.filter(lead_organization__isnull=False)
+        .values("lead_organization_id", "status")
+        .annotate(n=Count("id"))
+    )
     for item in items:
         rows.append(
             OrganizationCount(
