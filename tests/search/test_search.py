@@ -331,3 +331,33 @@ def test_reindex_command_rebuilds_the_index(world, caseworker, searchable_orgs, 
     call_command("search_reindex", "core.organization", stdout=output)
     assert output.getvalue() == "core.organization: 5 records indexed\n"
     assert [hit.object_id for hit in search(caseworker, "纪要").hits] == [world.org_a.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's path for frequent matches")
+def test_sqlite_frequent_matches_are_listed_newest_first_with_paging_and_filters(
+    world, caseworker, outsider, searchable_orgs, monkeypatch, search_backend
+):
+    if search_backend != "database":
+        pytest.skip("SQLite's path for frequent matches")
+    from shuniu.search.backends import SqliteBackend
+
+    orgs = [world.org_a, world.org_a_branch, world.org_b, world.joint_office, world.gov_department]
+    for org in orgs:
+        AUDIENCE[org.pk] = Audience.ORGANIZATION if org == world.org_b else Audience.STAFF
+        BODY[org.pk] = [Chunk("会议通知。", 1), Chunk("会议纪要。", 2)]
+        index_object(org)
+    index_object(world.org_a)  # indexed again: now the newest
+    monkeypatch.setattr(SqliteBackend, "FREQUENT", 3)
+    monkeypatch.setattr(SqliteBackend, "FAST_CANDIDATES", 1)
+    monkeypatch.setattr(SqliteBackend, "FAST_FACTOR", 1)
+
+    first = search(caseworker, "会", limit=2)
+    second = search(caseworker, "会", limit=2, start=first.next_start)
+    third = search(caseworker, "会", limit=2, start=second.next_start)
+
+    visible = [world.org_a, world.gov_department, world.joint_office, world.org_a_branch]
+    assert [hit.object_id for hit in first.hits + second.hits + third.hits] == [org.pk for org in visible]
+    assert third.next_start is None
+    assert [hit.page for hit in first.hits] == [1, 1]
+    assert world.org_b.pk in [hit.object_id for hit in search(outsider, "会", limit=10).hits]
+    assert [hit.object_id for hit in search(caseworker, "会 纪要", kind="union").hits] == []

@@ -125,19 +125,60 @@ class SqliteBackend:
     # Candidates for the fast path: the best-ranked chunks, before the permission filter.
     FAST_CANDIDATES = 400
     FAST_FACTOR = 8
+    # A match in at least this many chunks (a single frequent character, a common word) is listed
+    # newest first: ranking it would compute bm25 for every match (most of the index), and a
+    # term found nearly everywhere says little about relevance anyway.
+    FREQUENT = 5000
 
     def query(self, terms: list[Term], filters: Filters, limit: int, offset: int) -> list[Row]:
         """Ranked records. Fast path first: rank inside FTS5 only (C code, no join per match) and
         keep the best chunks; when they hold enough visible records, the answer is exact (a record
         whose best chunk is outside the top candidates ranks below all of them). Otherwise, e.g.
-        for rare terms or records the user mostly may not see, rank every match."""
+        for rare terms or records the user mostly may not see, rank every match. Frequent
+        matches: newest first (`FREQUENT`)."""
         match = self.match_expression(terms)
+        if self._is_frequent(match):
+            return self._newest(match, filters, limit, offset)
         needed = offset + limit
         candidates = max(self.FAST_CANDIDATES, needed * self.FAST_FACTOR)
         rows, complete = self._ranked(match, filters, limit, offset, candidates)
         if len(rows) == limit or complete:
             return rows
         return self._ranked(match, filters, limit, offset, None)[0]
+
+    def _is_frequent(self, match: str) -> bool:
+        """Counting stops at FREQUENT: a walk over the term's doclist, no ranking."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
+                [match, self.FREQUENT],
+            )
+            return cursor.fetchone()[0] >= self.FREQUENT
+
+    def _newest(self, match: str, filters: Filters, limit: int, offset: int) -> list[Row]:
+        """Records by their newest matching chunk, newest first: FTS5 walks the doclist backwards
+        and stops once enough visible chunks are found (no sort, no bm25)."""
+        clauses, filter_params = filters.clauses()
+        sql = (
+            "SELECT e.content_type_id, e.object_id, e.id, e.page FROM search_fts"  # noqa: S608  # nosec B608
+            f" JOIN {ENTRY_TABLE} e ON e.id = search_fts.rowid"
+            f" WHERE search_fts MATCH %s AND {' AND '.join(clauses) or '1=1'}"
+            " ORDER BY search_fts.rowid DESC LIMIT %s"
+        )
+        needed = offset + limit
+        fetch = max(self.FAST_CANDIDATES, needed * self.FAST_FACTOR)
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [match, *filter_params, fetch])
+                fetched = cursor.fetchall()
+            rows, seen = [], set()
+            for type_id, object_id, entry_id, page in fetched:
+                if (type_id, object_id) not in seen:
+                    seen.add((type_id, object_id))
+                    rows.append(Row(type_id, object_id, entry_id, page, 0.0))
+            if len(rows) >= needed or len(fetched) < fetch:
+                return rows[offset:needed]
+            fetch *= 4
 
     def _ranked(self, match: str, filters: Filters, limit: int, offset: int, candidates: int | None):
         # MATERIALIZED: bm25() only works in the FTS query itself, not once SQLite flattens it.
