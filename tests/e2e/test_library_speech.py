@@ -1,6 +1,8 @@
 """Done when (issue 7): the speech uploaded as .docx and as .pdf in the browser yields page
 previews, and searching 联席会议制度 finds it with a highlighted snippet and the page number."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -29,8 +31,12 @@ def _upload(page, tmp_path, title, name, data):
     page.get_by_label("类别").select_option("speech")
     page.get_by_label("可见范围").select_option("staff")
     page.set_input_files("input[type=file]", str(path))
-    page.get_by_role("button", name="上传", exact=True).click()
-    page.wait_for_load_state("domcontentloaded")
+    # click() does not wait for the navigation it starts, and wait_for_load_state() is satisfied at
+    # once by the form page that is still shown: the next goto() then raced the upload request,
+    # still converting with LibreOffice (seen once under load: the next page was the sign-in page).
+    # Wait for the upload's own response page.
+    with page.expect_navigation(url=re.compile(r"/library/\d+/$")):
+        page.get_by_role("button", name="上传", exact=True).click()
 
 
 @pytest.mark.django_db(transaction=True)
