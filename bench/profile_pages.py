@@ -56,16 +56,18 @@ def run(names: list[str], requests: int, profile: int, top: int, sort: str, call
         for path in paths[:3]:
             response = client.get(path, headers=headers)
             assert response.status_code == 200, (path, response.status_code)
-        timings, queries = [], []
+        timings, cpu, queries = [], [], []
         for index in range(requests):
             path = paths[index % len(paths)]
             with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 client.get(path, headers=headers)
                 timings.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
             queries.append(len(captured))
         print(
             f"{name:<10} median {statistics.median(timings):6.1f} ms  min {min(timings):6.1f} ms  "
+            f"CPU of this process median {statistics.median(cpu):6.1f} ms  "
             f"queries {statistics.median(queries):.0f}  ({paths[0]})",
             flush=True,
         )

@@ -146,19 +146,21 @@ def case_detail(request, pk):
         context["activities"] = case.activities.select_related("author", "organization")
         context["attachments"] = case.attachments.all()
     if can_handle:
+        # Built only when the template shows them (it calls these): a case at one stage offers a
+        # few of the twelve forms, and the assign and legal-aid forms each cost a query.
         context.update(
-            decline_form=NoteForm(auto_id="decline-%s"),
-            withdraw_form=NoteForm(auto_id="withdraw-%s"),
-            reopen_form=NoteForm(auto_id="reopen-%s"),
-            assign_form=AssignForm(assignees=_assignees(case), auto_id="assign-%s"),
-            resolve_form=ResolveForm(auto_id="resolve-%s"),
-            follow_up_form=FollowUpForm(auto_id="follow-up-%s"),
-            refer_form=ReferForm(exclude_org=case.lead_org, auto_id="refer-%s"),
-            complexity_form=ComplexityForm(initial={"complexity": case.complexity}, auto_id="complexity-%s"),
-            activity_form=ActivityForm(auto_id="activity-%s"),
-            attachment_form=AttachmentForm(auto_id="attachment-%s"),
-            legal_aid_form=LegalAidForm(providers=_providers(case), auto_id="legal-aid-%s"),
-            reroute_form=RerouteForm(auto_id="route-%s"),
+            decline_form=lambda: NoteForm(auto_id="decline-%s"),
+            withdraw_form=lambda: NoteForm(auto_id="withdraw-%s"),
+            reopen_form=lambda: NoteForm(auto_id="reopen-%s"),
+            assign_form=lambda: AssignForm(assignees=_assignees(case), auto_id="assign-%s"),
+            resolve_form=lambda: ResolveForm(auto_id="resolve-%s"),
+            follow_up_form=lambda: FollowUpForm(auto_id="follow-up-%s"),
+            refer_form=lambda: ReferForm(exclude_org=case.lead_org, auto_id="refer-%s"),
+            complexity_form=lambda: ComplexityForm(initial={"complexity": case.complexity}, auto_id="complexity-%s"),
+            activity_form=lambda: ActivityForm(auto_id="activity-%s"),
+            attachment_form=lambda: AttachmentForm(auto_id="attachment-%s"),
+            legal_aid_form=lambda: LegalAidForm(providers=_providers(case), auto_id="legal-aid-%s"),
+            reroute_form=lambda: RerouteForm(auto_id="route-%s"),
         )
     if any(referral.can_answer for referral in referrals):
         context["answer_form"] = ReferralAnswerForm()

@@ -4,11 +4,19 @@ Every list is "visible_to(user) + one indexed filter, newest first" with keyset 
 (`?before=<id>`): no OFFSET and no COUNT over the table, so it stays fast at a million cases.
 """
 
+import hashlib
 import re
 from datetime import datetime, time
 
+from django.core.cache import cache
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from shuniu.core.decorators import permission_required
@@ -35,6 +43,7 @@ TABS = [
     ("overdue", _("Overdue")),
     ("all", _("All I can see")),
 ]
+STATUS_LABELS = dict(Status.choices)  # what get_status_display gives, without its per-call choice lookup
 PHONE_LIKE = re.compile(r"^[+\d][\d\s\-]{6,}$")
 
 
@@ -109,6 +118,50 @@ def page_of(cases, before: str | None):
     return rows, (rows[-1].id if more else None)
 
 
+def row_html(case, detail_url: tuple[str, str]) -> str:
+    """One row of the queue, built in Python: the same markup the row template produced, at a
+    fraction of the cost (50 rows with a dozen lookups each were most of the page's CPU)."""
+    if case.show_details:
+        street = f" · {escape(case.street.name)}" if case.street_id else ""
+        subject = (
+            f"{escape(Truncator(case.subject).chars(40))}"
+            f'<div class="text-secondary small">{escape(case.requester_name)}{street}</div>'
+        )
+    else:
+        subject = (
+            f'<span class="text-secondary">{escape(gettext("Details shown to the handling organisations only"))}</span>'
+        )
+    category = escape(case.category.label)
+    if case.is_sensitive:
+        category += f' <span class="badge bg-purple text-purple-fg">{escape(gettext("sensitive"))}</span>'
+    label = STATUS_LABELS.get(case.status, case.status)
+    status = f'<span class="badge bg-secondary text-secondary-fg">{escape(label)}</span>'
+    if case.escalation_level:
+        status += f' <span class="badge bg-red text-red-fg">{escape(gettext("escalated"))}</span>'
+    lead = escape(case.lead_org.display_name)
+    if case.assignee_id:
+        lead += f'<div class="text-secondary small">{escape(str(case.assignee))}</div>'
+    if case.is_open:
+        css = "deadline-overdue" if case.overdue else "deadline-soon" if case.due_soon else ""
+        due = f'<span class="{css}">{_date(case.resolution_due)}</span>'
+        if case.overdue:
+            due += f' <span class="badge bg-red text-red-fg">{escape(gettext("overdue"))}</span>'
+        elif case.due_soon:
+            due += f' <span class="badge bg-yellow text-yellow-fg">{escape(gettext("due soon"))}</span>'
+    else:
+        due = "—"
+    return (
+        f'<tr>\n  <td><a class="font-monospace" href="{detail_url[0]}{case.pk}{detail_url[1]}">'
+        f"{escape(case.tracking_code)}</a></td>\n"
+        f"  <td>{subject}</td>\n  <td>{category}</td>\n  <td>{status}</td>\n  <td>{lead}</td>\n"
+        f'  <td>{due}</td>\n  <td class="text-nowrap">{_date(case.received_at)}</td>\n</tr>\n'
+    )
+
+
+def _date(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d") if moment else ""
+
+
 def decorate(rows, user, now):
     orgs = own_org_ids(user)
     sensitive_ids = [case.pk for case in rows if case.is_sensitive and case.lead_org_id not in orgs]
@@ -121,7 +174,35 @@ def decorate(rows, user, now):
         case.show_details = not case.is_sensitive or case.lead_org_id in orgs or case.pk in detail_ids
         case.overdue = case.is_overdue(now)
         case.due_soon = case.is_due_soon(now)
+    prefix, _sentinel, suffix = reverse("rights:case_detail", args=[987654321]).partition("987654321")
+    detail_url = (prefix, suffix)
+    for case in rows:
+        case.row_html = mark_safe(row_html(case, detail_url))  # nosec B308 B703 (every value escaped above)
     return rows
+
+
+FILTER_FIELDS = ("q", "category", "status", "street", "date_from", "date_to")
+
+
+def filter_html(form, tab: str) -> str:
+    """The filter bar. Its selects were a fifth of the page's CPU, so the rendered bar is kept in
+    the cache under everything it shows: the language, the tab, what was typed or chosen, and the
+    current categories and streets (read here, as the form would read them)."""
+    if form.is_bound and form.errors:
+        return render_to_string("rights/_queue_filter.html", {"form": form, "tab": tab})
+    fingerprint = [get_language(), tab]
+    for name in ("category", "street"):
+        field = form.fields[name]
+        field.choices = [(str(value), str(label)) for value, label in field.choices]
+        fingerprint.append(field.choices)
+    if form.is_bound:
+        fingerprint.append([form.data.getlist(name) for name in FILTER_FIELDS])
+    key = "rights:queue-filter:" + hashlib.sha256(repr(fingerprint).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("rights/_queue_filter.html", {"form": form, "tab": tab})
+        cache.set(key, str(html), 600)
+    return mark_safe(html)  # nosec B308 B703 (rendered by the template engine, escaped there)
 
 
 @permission_required("rights:case_view")
@@ -140,6 +221,7 @@ def queue(request):
             "tabs": TABS,
             "tab": tab,
             "form": form,
+            "filter_html": lambda: filter_html(form, tab),
             "cases": decorate(rows, request.user, now),
             "next_before": next_before,
         },
