@@ -22,6 +22,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Ceilings, not expectations: with two test workers on two busy cores the first request to a fresh
+# live server took over 15 s, and so did a click on a certificate link (the PDF is made on request).
+ACTION_TIMEOUT_MS = 30000
+NAVIGATION_TIMEOUT_MS = 60000
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
@@ -36,7 +40,10 @@ def pytest_collection_modifyitems(items):
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.skip(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # expect() polls for 5 s by default: give it as long as an action may take on a loaded CI machine.
+    expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -51,7 +58,8 @@ def new_page(browser, live_server, phone=False):
     if phone:
         options.update(is_mobile=True, has_touch=True)
     page = browser.new_context(**options).new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     return page
 
 
