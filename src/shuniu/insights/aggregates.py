@@ -408,11 +408,8 @@ def refresh_counts(now) -> int:
     for org, n in overdue.values("lead_org_id").annotate(n=Count("id")).values_list("lead_org_id", "n"):
         rows.append(OrganizationCount(organization_id=org, key="overdue_cases", value=n))
     for org, n in (
-        # Volunteers registered without an organisation: no organisation counts them.
-        Volunteer.objects.filter(organization__isnull=False)
-        .values("organization_id")
-        .annotate(n=Count("id"))
-        .values_list("organization_id", "n")
+        # Volunteers registered without an organisation: a row without one, seen by the district only.
+        Volunteer.objects.values("organization_id").annotate(n=Count("id")).values_list("organization_id", "n")
     ):
         rows.append(OrganizationCount(organization_id=org, key="volunteers", value=n))
     items = (

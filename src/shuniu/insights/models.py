@@ -218,9 +218,10 @@ class VolunteerMonth(AggregateRow):
 
 class OrganizationCount(AggregateRow):
     """A count as it stands now, per organisation: open cases past their deadline, registered
-    volunteers, action items per status (`key` names which)."""
+    volunteers, action items per status (`key` names which). No organisation: counted for the
+    district only (volunteers who registered without one)."""
 
-    organization = _reference(Organization)
+    organization = _reference(Organization, null=True)
     key = models.CharField(max_length=40)
     value = models.PositiveIntegerField(default=0)
 
