@@ -353,11 +353,10 @@ def test_sqlite_frequent_matches_are_listed_newest_first_with_paging_and_filters
 
     first = search(caseworker, "会", limit=2)
     second = search(caseworker, "会", limit=2, start=first.next_start)
-    third = search(caseworker, "会", limit=2, start=second.next_start)
 
     visible = [world.org_a, world.gov_department, world.joint_office, world.org_a_branch]
-    assert [hit.object_id for hit in first.hits + second.hits + third.hits] == [org.pk for org in visible]
-    assert third.next_start is None
+    assert [hit.object_id for hit in first.hits + second.hits] == [org.pk for org in visible]
+    assert second.next_start is None
     assert [hit.page for hit in first.hits] == [1, 1]
     assert world.org_b.pk in [hit.object_id for hit in search(outsider, "会", limit=10).hits]
     assert [hit.object_id for hit in search(caseworker, "会 纪要", kind="union").hits] == []
