@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shuniu.outreach.models import HoursStatus, Story, StoryStatus, Volunteer, VolunteerHours
 from tests.e2e.conftest import DESKTOP, PHONE
@@ -45,16 +46,16 @@ def test_citizen_volunteers_checks_in_and_out_and_downloads_confirmed_hours(
     page.get_by_label("我同意群团组织保存我的姓名和手机号码，用于安排志愿服务。").check()
     assert axe(page) == []
     page.locator("#main form button[type=submit]").click()
-    assert "助残日手语服务" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("助残日手语服务")
     page.get_by_role("button", name=re.compile("报名该班次.*手语翻译")).click()
-    assert page.locator("[data-assignment-status]").inner_text() == "已报名"
+    expect(page.locator("[data-assignment-status]")).to_have_text("已报名")
     assert axe(page) == []
 
     page.get_by_role("button", name="签到").click()
-    assert page.locator("[data-assignment-status]").inner_text() == "已签到"
+    expect(page.locator("[data-assignment-status]")).to_have_text("已签到")
     with time_machine.travel(now + timedelta(minutes=25), tick=True):
         page.get_by_role("button", name="签退").click()
-        assert page.locator("[data-assignment-status]").inner_text() == "已签退"
+        expect(page.locator("[data-assignment-status]")).to_have_text("已签退")
         hours = VolunteerHours.objects.get(volunteer__name="赵志愿")
         assert hours.recorded_minutes in (24, 25, 26)
 
@@ -63,7 +64,7 @@ def test_citizen_volunteers_checks_in_and_out_and_downloads_confirmed_hours(
         sign_in(organiser, world.caseworker)
         organiser.goto("/outreach/hours/")
         organiser.get_by_role("button", name="确认", exact=True).click()
-        assert "服务时长已确认" in organiser.content()
+        expect(organiser.locator("body")).to_contain_text("服务时长已确认")
         context.close()
 
     hours.refresh_from_db()
@@ -73,7 +74,7 @@ def test_citizen_volunteers_checks_in_and_out_and_downloads_confirmed_hours(
         world.caseworker,
     )
     page.reload()
-    assert page.locator("[data-confirmed-hours]").inner_text() == f"{hours.recorded_minutes / 60:.1f}"
+    expect(page.locator("[data-confirmed-hours]")).to_have_text(f"{hours.recorded_minutes / 60:.1f}")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="下载服务时长证明（PDF）").click()
     with open(download_info.value.path(), "rb") as handle:
@@ -107,9 +108,11 @@ def test_closed_case_becomes_a_published_story_without_personal_data(phone_page,
     page.get_by_label("已办结案件或救助记录").select_option(f"rights_case:{case.pk}")
     page.get_by_role("button", name="生成草稿").click()
     removed = page.locator("[data-removed-kind]")
+    expect(removed.first).to_be_visible()
     assert sorted(removed.evaluate_all("items => items.map(i => i.dataset.removedKind)")) == ["name", "phone"]
     page.get_by_role("button", name="我已通读：没有残留个人信息").click()
     page.get_by_role("button", name="送审").click()
+    expect(page.locator("[data-privacy-confirmed]")).to_be_visible()
     story = Story.objects.get(source_type="rights_case", source_id=str(case.pk))
     assert story.status == StoryStatus.REVIEW
 
@@ -117,12 +120,13 @@ def test_closed_case_becomes_a_published_story_without_personal_data(phone_page,
     sign_in(reviewer, world.supervisor)
     reviewer.goto(f"/outreach/stories/{story.pk}/")
     reviewer.get_by_role("button", name="发布", exact=True).click()
-    assert reviewer.locator(".messages").inner_text().strip() == "已在门户发布。"
+    expect(reviewer.locator(".messages")).to_have_text(re.compile(r"^\s*已在门户发布。\s*$"))
     context.close()
 
     context, citizen = new_context(browser, live_server)
     citizen.goto("/portal/outreach/stories/")
     citizen.get_by_role("link", name=story.title).click()
+    expect(citizen.locator("main")).to_contain_text("王某")
     text = citizen.locator("main").inner_text()
     context.close()
     assert "王某" in text

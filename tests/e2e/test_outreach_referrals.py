@@ -51,6 +51,7 @@ def test_paid_aid_application_becomes_a_published_story_without_personal_data(
 
     context, citizen = new_context(browser, live_server)
     citizen.goto(f"/portal/outreach/stories/{story.pk}/")
+    expect(citizen.locator("main")).to_contain_text("李某")
     text = citizen.locator("main").inner_text()
     context.close()
     assert "李某" in text

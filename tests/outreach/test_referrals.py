@@ -93,7 +93,7 @@ def test_contact_accepts_then_reports_the_outcome_and_the_hub_is_told(
 
     page = client.get(answer_link)
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "需要每周两次上门陪伴老人" in page.content.decode() and "110105198502023217" not in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(answer_link, {"decision": "accept", "note": "本周内联系"})

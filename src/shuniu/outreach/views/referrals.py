@@ -190,8 +190,9 @@ def referral_detail(request, pk: int):
 
 
 def _no_trace(response):
-    # The link is the contact's key: keep it out of Referer headers, caches and search engines.
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is the contact's key: keep it out of other sites' Referer headers, caches and search
+    # engines ("no-referrer" would make the browser send "Origin: null" and fail the CSRF check).
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
