@@ -19,7 +19,7 @@ def test_cockpit_draws_its_charts_without_csp_errors(page, sign_in, world, axe):
     page.goto("/insights/")
 
     page.wait_for_selector("#chart-cases_by_category canvas")
-    assert page.locator("#chart-cases_by_month canvas").count() == 1
+    expect(page.locator("#chart-cases_by_month canvas")).to_have_count(1)
     assert page.locator("h1").inner_text() == "区妇联工作看板"
     page.locator("#chart-cases_by_category").locator("xpath=..").locator("summary").click()
     expect(page.locator("table th[scope=row]", has_text="欠薪讨薪").first).to_be_visible()

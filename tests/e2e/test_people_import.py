@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from shuniu.people.models import ImportJob, ImportStatus, Person, Serving
 from tests.people.helpers import make_person
@@ -28,27 +29,27 @@ def test_messy_xlsx_is_imported_end_to_end(page, world, sign_in, axe, media, tmp
     sign_in(page, world.caseworker)
     page.goto("/people/imports/")
     page.set_input_files("input[name=file]", str(path))
-    page.click("#main form[enctype] button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        page.click("#main form[enctype] button[type=submit]")
 
     # the mapping step found the header under the title row and the merged 联系方式 cells
     assert page.locator("select[name=column_5]").input_value() == "phone"
     assert page.locator("select[name=column_6]").input_value() == "address"
     assert page.locator("select[name=column_0]").input_value() == "sequence"
-    page.click("#main form:has(select[name=column_0]) button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        page.click("#main form:has(select[name=column_0]) button[type=submit]")
 
     # the preview shows every row's problems; nothing is imported yet
     preview = page.locator("#import-preview")
-    assert preview.locator("tbody tr.table-danger").count() == 5
-    assert preview.locator("tbody tr.table-warning").count() == 1
+    expect(preview.locator("tbody tr.table-danger")).to_have_count(5)
+    expect(preview.locator("tbody tr.table-warning")).to_have_count(1)
     assert "月亮社区" in preview.inner_text()
     assert "=A1&B1" in preview.inner_text()
     assert Person.objects.count() == before
     assert axe(page) == []
 
-    page.click(f"form[action$='/people/imports/{ImportJob.objects.get().pk}/confirm/'] button")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        page.click(f"form[action$='/people/imports/{ImportJob.objects.get().pk}/confirm/'] button")
     page.wait_for_selector(".alert-success")
 
     job = ImportJob.objects.get()
