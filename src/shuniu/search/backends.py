@@ -171,10 +171,13 @@ class SqliteBackend:
             with connection.cursor() as cursor:
                 cursor.execute(sql, [match, *filter_params, fetch])
                 fetched = cursor.fetchall()
-            rows, seen = [], set()
+            rows, position = [], {}
             for type_id, object_id, entry_id, page in fetched:
-                if (type_id, object_id) not in seen:
-                    seen.add((type_id, object_id))
+                key = (type_id, object_id)
+                if key in position:  # an earlier chunk of the record: its first page is shown
+                    rows[position[key]] = Row(type_id, object_id, entry_id, page, 0.0)
+                else:
+                    position[key] = len(rows)
                     rows.append(Row(type_id, object_id, entry_id, page, 0.0))
             if len(rows) >= needed or len(fetched) < fetch:
                 return rows[offset:needed]
