@@ -63,21 +63,20 @@ def test_speech_docx_and_pdf_get_previews_and_are_found_with_page(page, world, s
 
     page.goto("/library/")
     page.get_by_label("全文搜索").fill("联席会议制度")
-    page.get_by_label("全文搜索").press("Enter")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation(url=re.compile(r"/library/\?")):
+        page.get_by_label("全文搜索").press("Enter")
     results = page.locator(".list-group-item")
-    assert results.count() == 2
+    expect(results).to_have_count(2)
     assert results.first.locator("mark").first.inner_text() == "联席会议制度"
     badge = results.first.locator(".badge").inner_text()
     assert badge.startswith("第 ") and badge.endswith(" 页")
     violations = axe(page)
     assert violations == [], violations
 
-    results.first.locator("a").first.click()
-    page.wait_for_load_state("domcontentloaded")
     number = badge.split()[1]
-    assert page.url.endswith(f"#page-{number}")
-    assert page.locator(f"#page-{number}.is-target").count() == 1
+    with page.expect_navigation(url=re.compile(rf"#page-{number}$")):
+        results.first.locator("a").first.click()
+    expect(page.locator(f"#page-{number}.is-target")).to_have_count(1)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -88,7 +87,7 @@ def test_public_library_on_a_phone(phone_page, world, axe, media):
     phone_page.goto("/portal/library/")
     expect(phone_page.get_by_role("link", name="反家庭暴力法律知识问答")).to_be_visible()
     assert axe(phone_page) == []
-    phone_page.get_by_role("link", name="反家庭暴力法律知识问答").click()
-    phone_page.wait_for_load_state("domcontentloaded")
+    with phone_page.expect_navigation():
+        phone_page.get_by_role("link", name="反家庭暴力法律知识问答").click()
     expect(phone_page.get_by_role("link", name="下载")).to_be_visible()
     assert axe(phone_page) == []
