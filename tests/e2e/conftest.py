@@ -3,10 +3,31 @@ live server. Skipped with a clear reason when no chromium is installed (.ci/run 
 
 import os
 import shutil
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.world import PASSWORD
+
+
+# One request at a time inside the test server: with the in-memory SQLite database every server
+# thread shares one connection, and a page's parallel image requests used it at once ("bad
+# parameter or other API misuse", then a broken session and the sign-in page). Connections stay
+# threaded (keep-alive works); only the application call is serialised.
+class _SerialServer(ThreadedWSGIServer):
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def serial(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(serial)
+
+
+LiveServerThread.server_class = _SerialServer
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in test set-up are still
 # plain synchronous code, so Django's async-safety guard must be told so.
