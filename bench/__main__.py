@@ -53,6 +53,8 @@ def bench_env(database_url: str) -> dict:
         "SHUNIU_SECURE_SSL": "0",
         "SHUNIU_VAR_DIR": str(ROOT / "var" / "bench"),
         "SHUNIU_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Several web workers share cache and sessions in Redis, as the README's deployment does.
+        "SHUNIU_REDIS_URL": os.environ.get("SHUNIU_BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
         "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}",
     }
 

@@ -34,7 +34,9 @@ def pages(prepared: dict) -> dict[str, list[str]]:
     }
 
 
-def run(names: list[str], requests: int, profile: int, top: int, sort: str, callers: list[str]) -> None:
+def run(
+    names: list[str], requests: int, profile: int, top: int, sort: str, callers: list[str], show_queries: bool = False
+) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuniu.settings")
     import django
 
@@ -71,6 +73,11 @@ def run(names: list[str], requests: int, profile: int, top: int, sort: str, call
             f"queries {statistics.median(queries):.0f}  ({paths[0]})",
             flush=True,
         )
+        if show_queries:
+            with CaptureQueriesContext(connection) as captured:
+                client.get(paths[0], headers=headers)
+            for query in captured.captured_queries:
+                print(f"   {float(query['time']) * 1000:6.2f} ms  {query['sql'][:400]}")
         if profile:
             profiler = cProfile.Profile()
             profiler.enable()
@@ -93,6 +100,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--callers", nargs="*", default=[], help="also show who calls these functions")
+    parser.add_argument("--queries", action="store_true", help="print the SQL of one request of each page")
     parser.add_argument("--database-url", help="run with the benchmark's settings against this database")
     args = parser.parse_args()
     if args.database_url and "SHUNIU_BENCH_CHILD" not in os.environ:
@@ -104,7 +112,7 @@ def main() -> None:
         sys.exit(
             subprocess.run([sys.executable, "-m", "bench.profile_pages", *sys.argv[1:]], env=env, cwd=ROOT).returncode
         )
-    run(args.pages, args.requests, args.profile, args.top, args.sort, args.callers)
+    run(args.pages, args.requests, args.profile, args.top, args.sort, args.callers, args.queries)
 
 
 if __name__ == "__main__":

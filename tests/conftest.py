@@ -6,6 +6,7 @@ joint office, `anonymous` is a visitor without an account. `supervisor` supervis
 """
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.world import World, build_world
@@ -71,6 +72,8 @@ def _test_settings(settings, _media_root):
     # Argon2 is the real hasher (tests/core/test_security.py checks it); tests use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     translation.activate("zh-hans")
+    # The database is rolled back after every test; the cache must not keep what it held.
+    cache.clear()
     yield
     # A request in English must not leave the next test in English.
     translation.activate("zh-hans")

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.text import Truncator
 
-from shuniu.core.models import Notification
+from shuniu.core.models import Notification, Region, RegionLevel
 from shuniu.rights.models import CaseCategory, Status
 from tests.rights.helpers import make_case
 
@@ -73,3 +73,30 @@ def test_filter_bar_follows_new_categories_and_the_chosen_status(client_for, wor
     chosen = client.get(url + "&status=in_progress").content.decode()
     assert '<option value="in_progress" selected>' in chosen
     assert '<option value="in_progress" selected>' not in client.get(url).content.decode()
+
+
+def test_filter_bar_follows_a_renamed_category_and_a_removed_street(client_for, world):
+    client = client_for(world.caseworker)
+    url = reverse("rights:queue") + "?tab=all"
+    category = CaseCategory.objects.create(code="bench_rename", name="旧名称类别", name_en="Old name")
+    street = Region.objects.create(code="999001", name="临时测试街道", level=RegionLevel.STREET)
+    before = client.get(url).content.decode()
+    assert "旧名称类别" in before and "临时测试街道" in before
+    category.name = "新名称类别"
+    category.save()
+    street.delete()
+    after = client.get(url).content.decode()
+    assert "新名称类别" in after and "旧名称类别" not in after
+    assert "临时测试街道" not in after
+
+
+def test_queue_row_shows_street_lead_and_caseworker(client_for, world):
+    case = make_case(world, phone="13900006666")
+    world.caseworker.display_name = "李办事员"
+    world.caseworker.save()
+    type(case).objects.filter(pk=case.pk).update(assignee=world.caseworker, street=world.street)
+    html = client_for(world.caseworker).get(reverse("rights:queue") + "?tab=all").content.decode()
+    row = html[html.index(case.tracking_code) :].split("</tr>")[0]
+    assert f"王芳 · {world.street.name}</div>" in row
+    assert f"{escape(case.lead_org.display_name)}<div" in row
+    assert "李办事员</div>" in row

@@ -11,3 +11,10 @@ class RightsConfig(AppConfig):
         from shuniu.rights.search import register_search
 
         register_search()
+
+        from shuniu.core import cache_versions
+        from shuniu.core.models import Region
+        from shuniu.rights.models import CaseCategory
+        from shuniu.rights.views.queue import QUEUE_CHOICES
+
+        cache_versions.bump_on_change(QUEUE_CHOICES, CaseCategory, Region)
