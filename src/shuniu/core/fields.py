@@ -34,24 +34,45 @@ class EncryptedTextField(models.TextField):
         return ""  # never serialise plaintext (dumpdata, fixtures)
 
 
-class BlindIndexField(models.CharField):
-    def __init__(self, *args, source: str = "", normalizer: str = "", purpose: str = "", **kwargs):
-        self.source = source
-        self.normalizer = normalizer
-        self.purpose = purpose or source
-        kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("default", "")
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("db_index", True)
+class HmacIndexField(models.CharField):
+    """Base of the keyed-hash index fields: a 64-character, indexed, non-editable column that
+    fills itself on every save and bulk_create (`pre_save` computes it from other fields of the
+    row). Subclasses name their own options in `index_options` and compute the value."""
+
+    index_options: tuple[str, ...] = ()
+    _defaults = {"max_length": 64, "blank": True, "default": "", "editable": False, "db_index": True}
+
+    def __init__(self, *args, **kwargs):
+        for option, value in self._defaults.items():
+            kwargs.setdefault(option, value)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        kwargs.update(source=self.source, normalizer=self.normalizer, purpose=self.purpose)
-        for key in ("max_length", "blank", "default", "editable", "db_index"):
-            kwargs.pop(key, None)
+        kwargs.update({option: getattr(self, option) for option in self.index_options})
+        for option in self._defaults:
+            kwargs.pop(option, None)
         return name, path, args, kwargs
+
+    def value_for(self, model_instance) -> str:
+        raise NotImplementedError
+
+    def pre_save(self, model_instance, add):
+        value = self.value_for(model_instance)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class BlindIndexField(HmacIndexField):
+    """The HMAC of one (normalised) encrypted field, for exact lookups."""
+
+    index_options = ("source", "normalizer", "purpose")
+
+    def __init__(self, *args, source: str = "", normalizer: str = "", purpose: str = "", **kwargs):
+        self.source = source
+        self.normalizer = normalizer
+        self.purpose = purpose or source
+        super().__init__(*args, **kwargs)
 
     def _normalize(self) -> Callable[[str], str]:
         return import_string(self.normalizer) if self.normalizer else (lambda value: value)
@@ -61,10 +82,8 @@ class BlindIndexField(models.CharField):
             return ""
         return crypto.blind_index(self._normalize()(plaintext), self.purpose)
 
-    def pre_save(self, model_instance, add):
-        value = self.compute(getattr(model_instance, self.source))
-        setattr(model_instance, self.attname, value)
-        return value
+    def value_for(self, model_instance) -> str:
+        return self.compute(getattr(model_instance, self.source))
 
 
 def blind_index_for(model: type[models.Model], field_name: str, plaintext: str) -> str:

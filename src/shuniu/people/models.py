@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from shuniu.core.fields import BlindIndexField, EncryptedTextField
+from shuniu.core.fields import BlindIndexField, EncryptedTextField, HmacIndexField
 from shuniu.core.models import Organization, Region
 from shuniu.core.scoping import ScopedQuerySet, get_scope
 
@@ -40,28 +40,18 @@ class NameKeyField(models.CharField):
         return value
 
 
-class MatchKeyField(models.CharField):
+class MatchKeyField(HmacIndexField):
     """A blind index (HMAC, as `BlindIndexField`) of a blocking key built from several fields of the
     person (e.g. name pinyin + sorted phone digits), filled on every save and bulk_create, so the
     check of one new registrant finds its blocks with indexed lookups and no plaintext is stored."""
+
+    index_options = ("key", "sources", "purpose")
 
     def __init__(self, *args, key: str = "", sources: tuple[str, ...] = (), purpose: str = "", **kwargs):
         self.key = key
         self.sources = tuple(sources)
         self.purpose = purpose
-        kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("default", "")
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("db_index", True)
         super().__init__(*args, **kwargs)
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        kwargs.update(key=self.key, sources=self.sources, purpose=self.purpose)
-        for option in ("max_length", "blank", "default", "editable", "db_index"):
-            kwargs.pop(option, None)
-        return name, path, args, kwargs
 
     def compute(self, *values: str) -> str:
         from django.utils.module_loading import import_string
@@ -71,10 +61,8 @@ class MatchKeyField(models.CharField):
         plaintext = import_string(self.key)(*[value or "" for value in values])
         return crypto.blind_index(plaintext, self.purpose) if plaintext else ""
 
-    def pre_save(self, model_instance, add):
-        value = self.compute(*[getattr(model_instance, source) for source in self.sources])
-        setattr(model_instance, self.attname, value)
-        return value
+    def value_for(self, model_instance) -> str:
+        return self.compute(*[getattr(model_instance, source) for source in self.sources])
 
 
 class PersonQuerySet(ScopedQuerySet):
