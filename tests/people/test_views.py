@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from shuniu.core.models import AuditEntry
 from shuniu.people.models import (
@@ -120,10 +121,11 @@ def test_distinct_pair_leaves_the_queue(world, caseworker, client_for):
 
 
 def test_consent_for_a_child_without_guardian_is_refused(world, caseworker, client_for):
-    child = make_person(world.org_a, "小明", birth=date.today().replace(year=date.today().year - 8), sequence="135")
+    today = timezone.localdate()
+    child = make_person(world.org_a, "小明", birth=date(today.year - 8, 1, 1), sequence="135")
     response = client_for(caseworker).post(
         reverse("people:consent_add", args=[child.pk]),
-        {"purpose": "service", "channel": "paper", "given_on": date.today().isoformat()},
+        {"purpose": "service", "channel": "paper", "given_on": today.isoformat()},
         follow=True,
     )
     assert "监护人" in response.content.decode()

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -174,7 +175,7 @@ def person_detail(request, pk):
         from shuniu.people.household_views import household_members as members_of
 
         household_members = [member for member in members_of(person.household, request.user) if member.pk != person.pk]
-    consent_form = ConsentForm(initial={"given_on": date.today()})
+    consent_form = ConsentForm(initial={"given_on": timezone.localdate()})
     consents = list(Consent.objects.filter(person=person).select_related("organization", "recorded_by"))
     own = scope.org_ids_with("people:consent")
     for consent in consents:
