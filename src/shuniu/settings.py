@@ -284,7 +284,13 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own "django" logger prints to a console handler of its own in development as
+        # well; going through ours only, each line (e.g. the task worker's) is printed once.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 SHUNIU_SITE_NAME = _("Shuniu joint work platform")

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -106,3 +107,16 @@ def test_static_files_collect_for_production(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_a_log_line_of_django_or_the_task_worker_is_printed_once_in_development():
+    code = (
+        "import django, logging, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'shuniu.settings'; django.setup();"
+        "logging.getLogger('django.tasks').info('task line'); logging.getLogger('shuniu').info('app line')"
+    )
+    env = {**os.environ, "SHUNIU_ENV": "development", "SHUNIU_DEBUG": "1"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    lines = (result.stdout + result.stderr).splitlines()
+    assert len([line for line in lines if line.endswith("task line")]) == 1
+    assert len([line for line in lines if line.endswith("app line")]) == 1
