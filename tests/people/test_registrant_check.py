@@ -120,3 +120,20 @@ def test_match_check_uses_the_chosen_community(world, caseworker, client_for):
     )
 
     assert reverse("people:detail", args=[existing.pk]) in page
+
+
+def test_a_crowded_name_block_does_not_hide_the_person_found_by_phone(world):
+    # 260 other 张伟 born in 1980 (a common name fills the name + birth-year block) and, registered
+    # last, the same man with his phone: the phone block must bring him in however large the other is.
+    Person.objects.bulk_create(
+        [Person(name="张伟", birth_date=date(1980, 1 + index % 12, 1 + index % 28)) for index in range(260)]
+    )
+    existing = Person.objects.create(name="张伟", birth_date=date(1980, 3, 9), phone="13912345678")
+
+    found = resolution.candidates_for(
+        matching.Record(key=None, name="张伟", birth_date=date(1980, 3, 9), phone="13912345678")
+    )
+
+    assert found[0][0].pk == existing.pk
+    assert found[0][1].level == "likely"
+    assert len(found) <= resolution.MAX_CANDIDATES

@@ -36,6 +36,9 @@ MERGE_FIELDS = [
 # name both sides on purpose.
 NOT_REPOINTED = {"people.matchcandidate", "people.mergerecord"}
 MAX_CANDIDATES = 50
+# Rows read from one block at most (the batch resolver likewise compares only neighbours in a
+# block larger than matching.MAX_BLOCK).
+BLOCK_LIMIT = 100
 
 
 def person_relations() -> list:
@@ -54,42 +57,36 @@ def person_relations() -> list:
 # --- candidates ---------------------------------------------------------------------------------
 
 
-def _block_query(record: matching.Record) -> Q | None:
+def _blocks(record: matching.Record) -> list[Q]:
     """The batch resolver's blocking keys (`matching.blocking_keys`) for one record, as lookups on
-    indexed columns: ID number, ID without birth date, sorted ID digits, phone, name + sorted phone
-    digits, name pinyin + birth year, surname + birth date, address, name + community."""
-    query = Q()
-    used = False
+    indexed columns, the most telling first: ID number, ID without birth date, sorted ID digits,
+    phone, name + sorted phone digits, address, name + community — then the two that common names
+    make large: name pinyin + birth year, surname + birth date."""
+    strong, weak = [], []
     if record.id_number:
-        query |= Q(id_number_index=blind_index_for(Person, "id_number_index", record.id_number))
-        fragment = matching.id_without_birth(record.id_number)
-        if fragment:
-            query |= Q(id_fragment_index=blind_index_for(Person, "id_fragment_index", record.id_number))
-        query |= Q(id_digits_index=blind_index_for(Person, "id_digits_index", record.id_number))
-        used = True
+        strong.append(Q(id_number_index=blind_index_for(Person, "id_number_index", record.id_number)))
+        if matching.id_without_birth(record.id_number):
+            strong.append(Q(id_fragment_index=blind_index_for(Person, "id_fragment_index", record.id_number)))
+        strong.append(Q(id_digits_index=blind_index_for(Person, "id_digits_index", record.id_number)))
     if record.phone:
-        query |= Q(phone_index=blind_index_for(Person, "phone_index", record.phone))
+        strong.append(Q(phone_index=blind_index_for(Person, "phone_index", record.phone)))
         name_phone = _match_key("name_phone_index", record.name, record.phone)
         if name_phone:
-            query |= Q(name_phone_index=name_phone)
-        used = True
+            strong.append(Q(name_phone_index=name_phone))
+    if matching.normalize_address(record.address):
+        strong.append(Q(address_index=blind_index_for(Person, "address_index", record.address)))
+        name_community = _match_key("name_community_index", record.name, record.address)
+        if name_community:
+            strong.append(Q(name_community_index=name_community))
     key = matching.name_key(record.name)
     year = record.birth_date.year if record.birth_date else None
     if year is None and len(record.id_number) == 18 and record.id_number[6:10].isdigit():
         year = int(record.id_number[6:10])
     if key and year:
-        query |= Q(name_key=key, birth_date__year=year)
-        used = True
+        weak.append(Q(name_key=key, birth_date__year=year))
     if record.birth_date and record.name:
-        query |= Q(birth_date=record.birth_date, name__startswith=matching.normalize_name(record.name)[:1])
-        used = True
-    if matching.normalize_address(record.address):
-        query |= Q(address_index=blind_index_for(Person, "address_index", record.address))
-        name_community = _match_key("name_community_index", record.name, record.address)
-        if name_community:
-            query |= Q(name_community_index=name_community)
-        used = True
-    return query if used else None
+        weak.append(Q(birth_date=record.birth_date, name__startswith=matching.normalize_name(record.name)[:1]))
+    return strong + weak
 
 
 def _match_key(field: str, *values: str) -> str:
@@ -98,19 +95,23 @@ def _match_key(field: str, *values: str) -> str:
 
 def candidates_for(record: matching.Record, *, exclude: int | None = None) -> list[tuple[Person, matching.Score]]:
     """Current people sharing a block with `record`, scored, best first, only those at least 'possible'.
-    A handful of indexed lookups: fast at a million people."""
-    query = _block_query(record)
-    if query is None:
-        return []
-    people = Person.objects.current().filter(anonymized_at__isnull=True).filter(query)
+    One indexed lookup per block, each bounded (`BLOCK_LIMIT`), so a block that a common name or a
+    shared address makes large cannot crowd out the person found by their phone or ID number;
+    fast at a million people."""
+    people = Person.objects.current().filter(anonymized_at__isnull=True)
     if exclude is not None:
         people = people.exclude(pk=exclude)
+    ids: dict[int, None] = {}
+    for block in _blocks(record):
+        ids.update(dict.fromkeys(people.filter(block).values_list("pk", flat=True)[:BLOCK_LIMIT]))
+    if not ids:
+        return []
     found = []
-    for person in people.select_related("community")[: MAX_CANDIDATES * 4]:
+    for person in Person.objects.filter(pk__in=list(ids)).select_related("community"):
         result = matching.score(record, person.to_record())
         if result.level:
             found.append((person, result))
-    found.sort(key=lambda pair: -pair[1].total)
+    found.sort(key=lambda pair: (-pair[1].total, pair[0].pk))
     return found[:MAX_CANDIDATES]
 
 
