@@ -49,11 +49,13 @@ def main(argv=None) -> int:
         "true_pairs": len(truth_pairs),
         "seed": args.seed,
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "load_average_at_start": [round(value, 1) for value in os.getloadavg()],
         "resolvers": {},
     }
     shuniu = run_shuniu(records)
     result["resolvers"]["shuniu"] = {
         "seconds": round(shuniu["seconds"], 2),
+        "cpu_seconds": round(shuniu["cpu_seconds"], 2),
         "likely": evaluate(shuniu["likely"], truth_pairs),
         "likely_or_possible": evaluate(shuniu["likely"] | shuniu["possible"], truth_pairs),
     }
@@ -69,10 +71,12 @@ def main(argv=None) -> int:
             result["resolvers"]["splink"] = {
                 "version": splink["version"],
                 "seconds": round(splink["seconds"], 2),
+                "cpu_seconds": round(splink["cpu_seconds"], 2),
                 "p_ge_0.9": evaluate(splink["pairs_90"], truth_pairs),
                 "p_ge_0.5": evaluate(splink["pairs_50"], truth_pairs),
             }
         print("splink", json.dumps(result["resolvers"]["splink"], ensure_ascii=False))
+    result["load_average_at_end"] = [round(value, 1) for value in os.getloadavg()]
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
