@@ -9,7 +9,8 @@ from django.db import connection
 
 from shuniu.core.models import Organization
 from shuniu.search import registry
-from shuniu.search.indexing import index_object, remove_object
+from shuniu.search.backends import get_backend
+from shuniu.search.indexing import index_object, index_objects, remove_object
 from shuniu.search.models import SearchEntry
 from shuniu.search.query import search
 from shuniu.search.registry import Audience, Chunk, Searchable
@@ -147,6 +148,26 @@ def test_reindex_replaces_and_remove_drops(world, caseworker, searchable_orgs):
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM search_fts")
             assert cursor.fetchone()[0] == 0
+
+
+def test_batch_indexing_replaces_every_record_at_once(world, caseworker, searchable_orgs):
+    orgs = [world.org_a, world.org_a_branch]
+    BODY[world.org_a.pk] = "旧的内容：希望工程"
+    BODY[world.org_a_branch.pk] = "第一页：金秋助学" * 2000  # long: several chunks
+    AUDIENCE[world.org_a_branch.pk] = Audience.STAFF
+    first = index_objects(orgs)
+    assert first == SearchEntry.objects.count() > 2
+    BODY[world.org_a.pk] = "新的内容：春蕾计划"
+    assert index_objects(orgs) == first  # replaced, not added
+    assert SearchEntry.objects.count() == first
+    assert search(caseworker, "希望工程").hits == []
+    assert [hit.object_id for hit in search(caseworker, "春蕾计划").hits] == [world.org_a.pk]
+    assert [hit.object_id for hit in search(caseworker, "金秋助学").hits] == [world.org_a_branch.pk]
+    assert set(SearchEntry.objects.values_list("audience", flat=True)) == {Audience.ORGANIZATION, Audience.STAFF}
+    if connection.vendor == "sqlite" and not get_backend().outside_database:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_fts")
+            assert cursor.fetchone()[0] == first
 
 
 def test_long_text_is_chunked_and_page_kept(world, caseworker, searchable_orgs):

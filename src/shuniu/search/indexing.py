@@ -44,7 +44,90 @@ def _object_key(obj):
 
 def remove_entries(content_type, pk) -> int:
     """Drop the index entries of the record (`content_type`, `pk`), which may no longer exist."""
-    entries = SearchEntry.objects.filter(content_type=content_type, object_id=pk)
+    return _remove_many(content_type, [pk])
+
+
+def remove_object(obj) -> int:
+    content_type, pk = _object_key(obj)
+    return remove_entries(content_type, pk)
+
+
+def index_object(obj) -> int:
+    """Replace the index entries of `obj`; returns how many chunks were written (0: not indexed)."""
+    if registry.get(type(obj)) is None:
+        raise LookupError(f"{type(obj).__name__} is not registered with shuniu.search")
+    return index_objects([obj])
+
+
+def index_objects(objects) -> int:
+    """Replace the index entries of several records of one registered model at once: one delete,
+    one insert of the entries and one write of their tokens for the whole batch (reindexing and
+    bulk loading). Returns how many chunks were written."""
+    objects = list(objects)
+    if not objects:
+        return 0
+    model = type(objects[0])
+    searchable = registry.get(model)
+    if searchable is None:
+        raise LookupError(f"{model.__name__} is not registered with shuniu.search")
+    content_type = ContentType.objects.get_for_model(model)
+    with transaction.atomic():
+        _remove_many(content_type, [obj.pk for obj in objects])
+        entries, extras = [], []
+        for obj in objects:
+            if not searchable.should_index(obj):
+                continue
+            audience = searchable.audience(obj)
+            if audience not in Audience.ALL:
+                raise ValueError(f"unknown audience {audience!r}")
+            title = str(searchable.title(obj) or "")[:300]
+            extra = str(searchable.extra(obj) or "")[:EXTRA_CHARS]  # noqa: S610 - our callback, not QuerySet.extra  # nosec B610
+            common = {
+                "content_type": content_type,
+                "object_id": obj.pk,
+                "organization_id": searchable.organization_id(obj),
+                "audience": audience,
+                "category": str(searchable.category(obj) or "")[:64],
+                "kind": str(searchable.kind(obj) or "")[:32],
+                "date": searchable.date(obj),
+                "title": title,
+                "url": str(searchable.url(obj))[:300],
+            }
+            for number, chunk in enumerate(_chunks(searchable.body(obj))):
+                entries.append(SearchEntry(chunk=number, page=chunk.page, text=chunk.text, **common))
+                extras.append(extra)
+        entries = SearchEntry.objects.bulk_create(entries)
+        tokens: dict[str, str] = {}
+
+        def tokenized(text: str) -> str:
+            if text not in tokens:
+                tokens[text] = index_text(text)
+            return tokens[text]
+
+        get_backend().add(
+            [
+                IndexRow(
+                    entry_id=entry.pk,
+                    title=tokenized(entry.title),
+                    extra=tokenized(extra),
+                    body=index_text(entry.text),
+                    content_type_id=content_type.pk,
+                    object_id=entry.object_id,
+                    page=entry.page,
+                    organization_id=entry.organization_id,
+                    audience=entry.audience,
+                    category=entry.category,
+                    kind=entry.kind,
+                    date=entry.date,
+                )
+                for entry, extra in zip(entries, extras, strict=True)
+            ]
+        )
+    return len(entries)
+
+
+def _remove_many(content_type, pks: list[int]) -> int:
+    entries = SearchEntry.objects.filter(content_type=content_type, object_id__in=pks)
     backend = get_backend()
     if not backend.outside_database:
         deleted, _ = entries.delete()
@@ -57,67 +140,6 @@ def remove_entries(content_type, pk) -> int:
     return deleted
 
 
-def remove_object(obj) -> int:
-    content_type, pk = _object_key(obj)
-    return remove_entries(content_type, pk)
-
-
-def index_object(obj) -> int:
-    """Replace the index entries of `obj`; returns how many chunks were written (0: not indexed)."""
-    searchable = registry.get(type(obj))
-    if searchable is None:
-        raise LookupError(f"{type(obj).__name__} is not registered with shuniu.search")
-    content_type, pk = _object_key(obj)
-    with transaction.atomic():
-        remove_entries(content_type, pk)
-        if not searchable.should_index(obj):
-            return 0
-        audience = searchable.audience(obj)
-        if audience not in Audience.ALL:
-            raise ValueError(f"unknown audience {audience!r}")
-        title = str(searchable.title(obj) or "")[:300]
-        extra = str(searchable.extra(obj) or "")[:EXTRA_CHARS]  # noqa: S610 - our callback, not QuerySet.extra  # nosec B610
-        common = {
-            "content_type": content_type,
-            "object_id": pk,
-            "organization_id": searchable.organization_id(obj),
-            "audience": audience,
-            "category": str(searchable.category(obj) or "")[:64],
-            "kind": str(searchable.kind(obj) or "")[:32],
-            "date": searchable.date(obj),
-            "title": title,
-            "url": str(searchable.url(obj))[:300],
-        }
-        chunks = _chunks(searchable.body(obj))
-        entries = SearchEntry.objects.bulk_create(
-            [
-                SearchEntry(chunk=number, page=chunk.page, text=chunk.text, **common)
-                for number, chunk in enumerate(chunks)
-            ]
-        )
-        title_tokens, extra_tokens = index_text(title), index_text(extra)
-        get_backend().add(
-            [
-                IndexRow(
-                    entry_id=entry.pk,
-                    title=title_tokens,
-                    extra=extra_tokens,
-                    body=index_text(entry.text),
-                    content_type_id=content_type.pk,
-                    object_id=pk,
-                    page=entry.page,
-                    organization_id=entry.organization_id,
-                    audience=audience,
-                    category=entry.category,
-                    kind=entry.kind,
-                    date=entry.date,
-                )
-                for entry in entries
-            ]
-        )
-    return len(entries)
-
-
 def reindex(model, batch_size: int = 200) -> int:
     """Rebuild the index of every record of a registered model; returns the number of records."""
     count = 0
@@ -126,7 +148,6 @@ def reindex(model, batch_size: int = 200) -> int:
         batch = list(model._default_manager.filter(pk__gt=last).order_by("pk")[:batch_size])
         if not batch:
             return count
-        for obj in batch:
-            index_object(obj)
-            count += 1
+        index_objects(batch)
+        count += len(batch)
         last = batch[-1].pk
