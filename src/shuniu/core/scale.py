@@ -139,7 +139,20 @@ class ScaleGenerator:
         day = self._deadline_cache[key]
         return timezone.make_aware(datetime.combine(day, datetime.max.time().replace(microsecond=0)))
 
-    def cases(self, count: int, people: tuple[int, int], chunk: int = 10000) -> None:
+    def existing_people(self, count: int) -> tuple[int, int]:
+        """(first id, count) of the last `count` people in the registry (an earlier run's)."""
+        from shuniu.people.models import Person
+
+        if not count:
+            return 0, 0
+        ids = Person.objects.order_by("-pk").values_list("pk", flat=True)
+        last = ids.first()
+        first = last - count + 1
+        if Person.objects.filter(pk__gte=first, pk__lte=last).count() != count:
+            raise RuntimeError(f"the last {count:,} people are not one block of ids: give the number of an earlier run")
+        return first, count
+
+    def cases(self, count: int, people: tuple[int, int], chunk: int = 10000) -> int:
         from shuniu.rights.models import (
             CaseCategory,
             CaseEvent,
@@ -298,3 +311,4 @@ class ScaleGenerator:
             self.report.tables["rights_caseevent"] = self.report.tables.get("rights_caseevent", 0) + len(events)
             self.report.tables["rights_referral"] = self.report.tables.get("rights_referral", 0) + len(referrals)
             self.say(f"    cases {made:,}/{count:,}")
+        return first_case

@@ -5,16 +5,40 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from shuniu.core import scale_work
 from shuniu.core.scale import ScaleGenerator
 from shuniu.core.seeding import SeedContext, is_seeded, seed_all
 
 
+def _or(value, default: int) -> int:
+    return default if value is None else value
+
+
 class Command(BaseCommand):
-    help = "Generate synthetic data at scale on top of the demo district (people, cases, events, referrals)."
+    help = (
+        "Generate synthetic data at scale on top of the demo district: people and households, cases with "
+        "events and referrals, relief applications with notices, batches and ledger, courses with sessions "
+        "and enrolments, library documents; the cases and documents go into the search index."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--people", type=int, default=10_000)
         parser.add_argument("--cases", type=int, default=10_000)
+        parser.add_argument(
+            "--applications", type=int, default=None, help="relief applications (default: half the cases)"
+        )
+        parser.add_argument("--enrolments", type=int, default=None, help="course enrolments (default: half the people)")
+        parser.add_argument("--documents", type=int, default=None, help="library documents (default: cases / 100)")
+        parser.add_argument(
+            "--no-index", action="store_true", help="leave the generated cases and documents out of the search index"
+        )
+        parser.add_argument(
+            "--people-from",
+            type=int,
+            default=0,
+            help="with --people 0: the generated people already in the database (their number) that the new "
+            "records refer to — adds applications, enrolments and documents to an earlier run",
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--json", help="write the rows-per-second report to this file")
 
@@ -24,9 +48,26 @@ class Command(BaseCommand):
             self.stdout.write("Loading the demo district first…")
             seed_all(SeedContext(stdout=self.stdout))
         generator = ScaleGenerator(options["seed"], self.stdout)
-        people = generator.people(options["people"])
+        if options["people"]:
+            people = generator.people(options["people"])
+            scale_work.households(generator, *people)
+        else:
+            people = generator.existing_people(options["people_from"])
         if options["cases"]:
-            generator.cases(options["cases"], people)
+            first_case = generator.cases(options["cases"], people)
+        count = options["cases"] or options["people_from"]
+        if people[1]:
+            scale_work.applications(generator, people, _or(options["applications"], count // 2))
+            scale_work.enrolments(generator, people, _or(options["enrolments"], people[1] // 2))
+        documents = scale_work.documents(generator, _or(options["documents"], count // 100))
+        if not options["no_index"]:
+            from shuniu.library.models import Resource
+            from shuniu.rights.models import RightsCase
+
+            if options["cases"]:
+                scale_work.index(generator, RightsCase, first_case, first_case + options["cases"] - 1)
+            if documents:
+                scale_work.index(generator, Resource, documents[0], documents[-1])
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
