@@ -139,17 +139,17 @@ class ScaleGenerator:
         day = self._deadline_cache[key]
         return timezone.make_aware(datetime.combine(day, datetime.max.time().replace(microsecond=0)))
 
-    def existing_people(self, count: int) -> tuple[int, int]:
-        """(first id, count) of the last `count` people in the registry (an earlier run's)."""
-        from shuniu.people.models import Person
-
+    def existing(self, model, count: int) -> tuple[int, int]:
+        """(first id, count) of the last `count` rows of `model` (an earlier run's people or cases)."""
         if not count:
             return 0, 0
-        ids = Person.objects.order_by("-pk").values_list("pk", flat=True)
-        last = ids.first()
+        last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         first = last - count + 1
-        if Person.objects.filter(pk__gte=first, pk__lte=last).count() != count:
-            raise RuntimeError(f"the last {count:,} people are not one block of ids: give the number of an earlier run")
+        if model.objects.filter(pk__gte=first, pk__lte=last).count() != count:
+            raise RuntimeError(
+                f"the last {count:,} rows of {model._meta.label} are not one block of ids: "
+                "give the size of an earlier run"
+            )
         return first, count
 
     def cases(self, count: int, people: tuple[int, int], chunk: int = 10000) -> int:

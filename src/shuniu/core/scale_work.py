@@ -103,15 +103,15 @@ def households(generator, first_person: int, count: int, share: float = 0.3) -> 
         people = {
             row["id"]: row
             for row in Person.objects.filter(pk__gte=low, pk__lt=high)
-            .values("id", "name", "community_id")
+            .values("id", "name", "community_id", "household_id")
             .iterator(chunk_size=5000)
         }
         rows, updates = [], []
         for offset, (head, size) in enumerate(members):
             household_id = first_household + offset
             head_row = people.get(head)
-            if head_row is None:
-                continue
+            if head_row is None or any(people.get(pk, head_row)["household_id"] for pk in range(head, head + size)):
+                continue  # missing, or in a household already (a second run over the same people)
             rows.append(
                 Household(
                     id=household_id,
@@ -172,7 +172,13 @@ def applications(generator, people: tuple[int, int], count: int) -> None:
             )
             budgets[programme.pk, year] = budget
     first_person, people_count = people
-    used: set[tuple[int, int, int]] = set()
+    # One live application per programme, person and year: those already there count too.
+    used: set[tuple[int, int, int]] = set(
+        Application.objects.filter(person_id__gte=first_person, person_id__lt=first_person + people_count)
+        .exclude(status__in=["rejected", "withdrawn"])
+        .values_list("programme_id", "person_id", "year")
+        .iterator(chunk_size=20000)
+    )
     spent: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     first_app = bulk.reserve_ids(Application, count)
     made = 0

@@ -33,11 +33,11 @@ class Command(BaseCommand):
             "--no-index", action="store_true", help="leave the generated cases and documents out of the search index"
         )
         parser.add_argument(
-            "--people-from",
+            "--earlier",
             type=int,
             default=0,
-            help="with --people 0: the generated people already in the database (their number) that the new "
-            "records refer to — adds applications, enrolments and documents to an earlier run",
+            help="with --people 0 --cases 0: the size of an earlier run whose people and cases are in the "
+            "database — adds households, applications, enrolments and documents to it and indexes its cases",
         )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--json", help="write the rows-per-second report to this file")
@@ -47,25 +47,30 @@ class Command(BaseCommand):
         if not is_seeded():
             self.stdout.write("Loading the demo district first…")
             seed_all(SeedContext(stdout=self.stdout))
+        from shuniu.people.models import Person
+        from shuniu.rights.models import RightsCase
+
         generator = ScaleGenerator(options["seed"], self.stdout)
+        first_case, case_count = 0, options["cases"]
         if options["people"]:
             people = generator.people(options["people"])
-            scale_work.households(generator, *people)
         else:
-            people = generator.existing_people(options["people_from"])
+            people = generator.existing(Person, options["earlier"])
+            first_case, case_count = generator.existing(RightsCase, options["earlier"] if not case_count else 0)
+        if people[1]:
+            scale_work.households(generator, *people)
         if options["cases"]:
             first_case = generator.cases(options["cases"], people)
-        count = options["cases"] or options["people_from"]
+        count = case_count
         if people[1]:
             scale_work.applications(generator, people, _or(options["applications"], count // 2))
             scale_work.enrolments(generator, people, _or(options["enrolments"], people[1] // 2))
         documents = scale_work.documents(generator, _or(options["documents"], count // 100))
         if not options["no_index"]:
             from shuniu.library.models import Resource
-            from shuniu.rights.models import RightsCase
 
-            if options["cases"]:
-                scale_work.index(generator, RightsCase, first_case, first_case + options["cases"] - 1)
+            if case_count:
+                scale_work.index(generator, RightsCase, first_case, first_case + case_count - 1)
             if documents:
                 scale_work.index(generator, Resource, documents[0], documents[-1])
         if connection.vendor == "postgresql":
