@@ -116,22 +116,54 @@ class Score:
         return ""
 
 
-def name_similarity(left: str, right: str) -> float:
-    a, b = normalize_name(left), normalize_name(right)
-    if not a or not b:
+@dataclass(slots=True)
+class Prepared:
+    """A record's fields as the comparison needs them, normalised once (the batch resolver
+    compares each record with many others)."""
+
+    name: str  # simplified, no separators
+    shape: str  # one-stroke look-alikes folded
+    pinyin: str
+    id_number: str
+    birth_date: date | None
+    birth_digits: str
+    gender: str
+    phone: str
+    address: str  # normalised
+
+
+def prepare(record: Record) -> Prepared:
+    name = normalize_name(record.name) if record.name else ""
+    return Prepared(
+        name=name,
+        shape=name.translate(SIMILAR_SHAPES),
+        pinyin=name_pinyin(record.name) if name else "",
+        id_number=record.id_number,
+        birth_date=record.birth_date,
+        birth_digits=record.birth_date.strftime("%Y%m%d") if record.birth_date else "",
+        gender=record.gender,
+        phone=record.phone,
+        address=normalize_address(record.address) if record.address else "",
+    )
+
+
+def _name_similarity(a: Prepared, b: Prepared) -> float:
+    if not a.name or not b.name:
         return -1.0
-    if a == b:
+    if a.name == b.name:
         return 1.0
-    shape_a, shape_b = a.translate(SIMILAR_SHAPES), b.translate(SIMILAR_SHAPES)
-    if shape_a == shape_b:
+    if a.shape == b.shape:
         return 0.9  # one stroke apart (王/玉)
-    characters = Levenshtein.normalized_similarity(a, b)
-    pa, pb = name_pinyin(a), name_pinyin(b)
-    if pa == pb:
+    characters = Levenshtein.normalized_similarity(a.name, b.name)
+    if a.pinyin == b.pinyin:
         return 0.95  # homophones (张伟/张玮): same sound, different character
-    pinyin = Levenshtein.normalized_similarity(pa, pb)
-    same_surname = 1.0 if shape_a[0] == shape_b[0] or pa.split(" ")[0] == pb.split(" ")[0] else 0.0
+    pinyin = Levenshtein.normalized_similarity(a.pinyin, b.pinyin)
+    same_surname = 1.0 if a.shape[0] == b.shape[0] or a.pinyin.split(" ")[0] == b.pinyin.split(" ")[0] else 0.0
     return max(characters, 0.85 * pinyin) * (0.8 + 0.2 * same_surname)
+
+
+def name_similarity(left: str, right: str) -> float:
+    return _name_similarity(prepare(Record(key=None, name=left)), prepare(Record(key=None, name=right)))
 
 
 def digits_similarity(left: str, right: str) -> float:
@@ -164,29 +196,40 @@ def id_similarity(left: str, right: str) -> float:
     return digits_similarity(left, right)
 
 
-def date_similarity(left: date | None, right: date | None) -> float:
-    if left is None or right is None:
+def _date_similarity(a: Prepared, b: Prepared) -> float:
+    if a.birth_date is None or b.birth_date is None:
         return -1.0
-    if left == right:
+    if a.birth_date == b.birth_date:
         return 1.0
-    return 0.7 if digits_similarity(left.strftime("%Y%m%d"), right.strftime("%Y%m%d")) > 0 else 0.0
+    return 0.7 if digits_similarity(a.birth_digits, b.birth_digits) > 0 else 0.0
+
+
+def date_similarity(left: date | None, right: date | None) -> float:
+    return _date_similarity(prepare(Record(key=None, birth_date=left)), prepare(Record(key=None, birth_date=right)))
+
+
+def _address_similarity(a: Prepared, b: Prepared) -> float:
+    if not a.address or not b.address:
+        return -1.0
+    return token_set_ratio(a.address, b.address) / 100.0
 
 
 def address_similarity(left: str, right: str) -> float:
-    a, b = normalize_address(left), normalize_address(right)
-    if not a or not b:
-        return -1.0
-    return token_set_ratio(a, b) / 100.0
+    return _address_similarity(prepare(Record(key=None, address=left)), prepare(Record(key=None, address=right)))
 
 
 def score(left: Record, right: Record) -> Score:
     """Weighted similarity over the fields both records have (missing on either side: no weight)."""
+    return score_prepared(prepare(left), prepare(right))
+
+
+def score_prepared(left: Prepared, right: Prepared) -> Score:
     fields = {
-        "name": name_similarity(left.name, right.name),
+        "name": _name_similarity(left, right),
         "id_number": id_similarity(left.id_number, right.id_number),
-        "birth_date": date_similarity(left.birth_date, right.birth_date),
+        "birth_date": _date_similarity(left, right),
         "phone": digits_similarity(left.phone, right.phone),
-        "address": address_similarity(left.address, right.address),
+        "address": _address_similarity(left, right),
         "gender": -1.0
         if not left.gender or not right.gender or "unknown" in (left.gender, right.gender)
         else float(left.gender == right.gender),
@@ -214,56 +257,68 @@ def id_digits_key(id_number: str) -> str:
     return "".join(sorted(id_number[:17])) if id_number else ""
 
 
-def name_phone_key(name: str, phone: str) -> str:
-    """Name pinyin and the phone's digits sorted: the same person with two phone digits swapped."""
-    pinyin = name_key(name)
+def name_phone_key(name: str, phone: str, *, pinyin: str | None = None) -> str:
+    """Name pinyin and the phone's digits sorted: the same person with two phone digits swapped.
+    (`pinyin`: the name's key when the caller has it already.)"""
+    pinyin = name_key(name) if pinyin is None else pinyin
     return f"{pinyin}:" + "".join(sorted(phone)) if pinyin and phone else ""
 
 
-def community_of(address: str) -> str:
+def community_of(address: str, *, normalized: str | None = None) -> str:
     """The community part of an address (before 社区, or its first 12 characters), normalised."""
-    address = normalize_address(address)
+    address = normalize_address(address) if normalized is None else normalized
     return address.split("社区", 1)[0] if "社区" in address else address[:12]
 
 
-def name_community_key(name: str, address: str) -> str:
+def name_community_key(name: str, address: str, *, pinyin: str | None = None, normalized: str | None = None) -> str:
     """Name pinyin and community: the same name in the same community, the flat written differently."""
-    pinyin = name_key(name)
-    community = community_of(address) if pinyin else ""
+    pinyin = name_key(name) if pinyin is None else pinyin
+    community = community_of(address, normalized=normalized) if pinyin else ""
     return f"{pinyin}:{community}" if community else ""
 
 
-def blocking_keys(record: Record) -> list[str]:
+def blocking_keys(record: Record, prepared: Prepared | None = None) -> list[str]:
     """Keys under which candidate pairs are looked for: a pair is only scored when it shares one.
     The registry stores the keys that fit one record in indexed columns (`Person.*_index`,
     `name_key`), so the check of a single new registrant looks up the same blocks."""
+    prepared = prepared or prepare(record)
     keys = []
     if record.id_number:
         keys.append("i:" + record.id_number)
         keys.append("j:" + id_without_birth(record.id_number))  # birth date typed wrong
         keys.append("s:" + id_digits_key(record.id_number))  # digits swapped anywhere
-    pinyin = name_key(record.name)
+    pinyin = prepared.pinyin.replace(" ", "")[:120]
     if record.phone:
         keys.append("p:" + record.phone)
-        if pinyin:
-            keys.append("q:" + name_phone_key(record.name, record.phone))  # same name, phone digits swapped
+        if pinyin:  # same name, phone digits swapped
+            keys.append("q:" + name_phone_key(record.name, record.phone, pinyin=pinyin))
     if pinyin:
         year = record.birth_date.year if record.birth_date else (record.id_number[6:10] if record.id_number else "")
         if year:
             keys.append(f"n:{pinyin}:{year}")
-        surname = normalize_name(record.name)[:1]
+        surname = prepared.name[:1]
         if record.birth_date:
             keys.append(f"b:{surname}:{record.birth_date.isoformat()}")
-    address = normalize_address(record.address)
+    address = prepared.address
     if address:
         keys.append("a:" + address)
-        community = name_community_key(record.name, record.address) if pinyin else ""
+        community = name_community_key(record.name, record.address, pinyin=pinyin, normalized=address)
         if community:  # same name in the same community, the flat written differently or moved
             keys.append("c:" + community)
     return keys
 
 
 MAX_BLOCK = 60
+# The blocks keyed by ID digits (sorted digits; region + sequence) grow with the square of the
+# registry, and only a pair whose numbers are a typo apart can match there (two different numbers
+# are two people): beyond this size they are compared by sliding window over the sorted numbers,
+# where numbers one or two typos apart lie next to each other.
+MAX_ID_BLOCK = 12
+WINDOW = 8
+
+
+def _window(members: list[int]):
+    return ((members[i], members[j]) for i in range(len(members)) for j in range(i + 1, min(i + WINDOW, len(members))))
 
 
 def resolve(records: list[Record], *, max_block: int = MAX_BLOCK):
@@ -272,19 +327,21 @@ def resolve(records: list[Record], *, max_block: int = MAX_BLOCK):
     Blocking: records sharing a blocking key are compared; a block larger than `max_block` (a
     common name born the same year, a dormitory address) is compared by sliding window over
     records sorted by name key, so cost stays linear. Each pair is scored once."""
+    prepared = [prepare(record) for record in records]
     blocks: dict[str, list[int]] = {}
     for index, record in enumerate(records):
-        for key in blocking_keys(record):
+        for key in blocking_keys(record, prepared[index]):
             blocks.setdefault(key, []).append(index)
     seen: set[tuple[int, int]] = set()
-    for members in blocks.values():
+    for key, members in blocks.items():
         if len(members) < 2:
             continue
-        if len(members) > max_block:
-            members = sorted(members, key=lambda i: name_key(records[i].name))
-            pairs = (
-                (members[i], members[j]) for i in range(len(members)) for j in range(i + 1, min(i + 8, len(members)))
-            )
+        if key[0] in "sj" and len(members) > MAX_ID_BLOCK:
+            members = sorted(members, key=lambda i: prepared[i].id_number)
+            pairs = _window(members)
+        elif len(members) > max_block:
+            members = sorted(members, key=lambda i: prepared[i].pinyin.replace(" ", ""))
+            pairs = _window(members)
         else:
             pairs = ((members[i], members[j]) for i in range(len(members)) for j in range(i + 1, len(members)))
         for a, b in pairs:
@@ -292,6 +349,10 @@ def resolve(records: list[Record], *, max_block: int = MAX_BLOCK):
             if pair in seen:
                 continue
             seen.add(pair)
-            result = score(records[pair[0]], records[pair[1]])
+            left, right = prepared[pair[0]], prepared[pair[1]]
+            # Two different ID numbers (not a typo apart) are two people: no need to score the rest.
+            if left.id_number and right.id_number and id_similarity(left.id_number, right.id_number) == 0.0:
+                continue
+            result = score_prepared(left, right)
             if result.level:
                 yield records[pair[0]].key, records[pair[1]].key, result
