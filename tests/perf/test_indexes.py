@@ -67,3 +67,32 @@ def test_keyset_page_uses_the_id_index(pg):
     rows_query = RightsCase.objects.visible_to(pg.coordinator).filter(id__lt=1000).order_by("-id")[:51]
     assert "Seq Scan on rights_rightscase" not in plan(rows_query)
     assert page_of(RightsCase.objects.none(), "5") == ([], None)
+
+
+def test_visibility_probes_participants_row_by_row(pg):
+    """The caseworker's queue ("led by us OR we take part") must not hash every participant row of
+    the organisation for each page (RowExists): the plan probes the participants' case index."""
+    sql = str(RightsCase.objects.visible_to(pg.caseworker).order_by("-id")[:51].query)
+    assert "OFFSET 0)" in sql
+    text = plan(queue_query(pg.caseworker, "all"))
+    assert "hashed SubPlan" not in text, text
+    assert "rights_caseparticipant" in text
+
+
+def test_visibility_rule_gives_the_same_cases_as_the_plain_rule(pg):
+    from django.db.models import Q
+
+    from shuniu.rights.models import CaseParticipant
+    from shuniu.rights.models.cases import own_org_ids
+    from tests.rights.helpers import make_case
+
+    for index in range(3):
+        make_case(pg, phone=f"1391234560{index}")
+    orgs = own_org_ids(pg.caseworker)
+    plain = RightsCase.objects.filter(
+        Q(lead_org_id__in=orgs)
+        | Q(pk__in=CaseParticipant.objects.filter(organization_id__in=orgs).values("case_id"))
+    )
+    assert set(RightsCase.objects.visible_to(pg.caseworker).values_list("pk", flat=True)) == set(
+        plain.values_list("pk", flat=True)
+    )

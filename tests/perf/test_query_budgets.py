@@ -57,7 +57,12 @@ def test_page_stays_within_its_query_budget(route, world, client_for, request):
     count, queries = _measure(client, url)
     # Ranked full-text results are the one exception: relevance has no stable keyset, and the
     # search app caps how deep one may page.
-    offsets = [sql for sql in queries if " OFFSET " in sql.upper() and "search_searchentry" not in sql]
+    # (OFFSET 0 inside an EXISTS is not paging: it keeps PostgreSQL probing row by row, see RowExists.)
+    offsets = [
+        sql
+        for sql in queries
+        if " OFFSET " in sql.upper().replace(" OFFSET 0)", ")") and "search_searchentry" not in sql
+    ]
     assert offsets == [], f"{route.name} pages with OFFSET: {offsets[:2]}"
     if UPDATE:
         data = _load()

@@ -18,6 +18,20 @@ from shuniu.core.models import Membership, Organization
 from shuniu.core.permissions import DISTRICT_ROLES, PRIVILEGED_ROLES, require_known, role_permissions
 
 
+class RowExists(models.Exists):
+    """EXISTS checked row by row, for a visibility rule of the form "led by my organisation OR
+    one of my organisations takes part".
+
+    Under an OR, PostgreSQL turns EXISTS (or IN) into a hash of every row the subquery can return
+    — at a million cases, the ~48,000 participant rows of a district organisation, built for each
+    page of 50 (35 ms; 150 ms with a filter). `OFFSET 0` keeps it a probe of the subquery's index
+    per row looked at, which is what a keyset page wants (it stops after a few hundred rows):
+    6–10 ms. Other databases get the plain EXISTS."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="EXISTS(%(subquery)s OFFSET 0)", **extra_context)
+
+
 class Scope:
     def __init__(self, user):
         self.user = user

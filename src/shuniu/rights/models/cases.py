@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuniu.core.fields import BlindIndexField, EncryptedTextField
 from shuniu.core.models import Organization, Region
-from shuniu.core.scoping import ScopedQuerySet, get_scope
+from shuniu.core.scoping import RowExists, ScopedQuerySet, get_scope
 from shuniu.rights.models.config import CaseCategory, Complexity, LegalAidProvider
 
 
@@ -71,8 +71,10 @@ class RightsCaseQuerySet(ScopedQuerySet):
             return self
         if not org_ids:
             return self.none()
-        participating = CaseParticipant.objects.filter(organization_id__in=org_ids).values("case_id")
-        return self.filter(models.Q(lead_org_id__in=org_ids) | models.Q(pk__in=participating))
+        participating = RowExists(
+            CaseParticipant.objects.filter(case_id=models.OuterRef("pk"), organization_id__in=org_ids)
+        )
+        return self.filter(models.Q(lead_org_id__in=org_ids) | models.Q(participating))
 
 
 def own_org_ids(user) -> set[int]:

@@ -9,7 +9,7 @@ import re
 from datetime import datetime, time
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from shuniu.core import cache_versions
 from shuniu.core.decorators import permission_required
 from shuniu.core.fields import blind_index_for
 from shuniu.core.htmx import render_page
+from shuniu.core.scoping import RowExists
 from shuniu.core.validators import normalize_phone
 from shuniu.rights.forms import QueueFilterForm
 from shuniu.rights.models import (
@@ -52,8 +53,10 @@ def with_details_for(queryset, user):
     """Restrict to cases whose details the user may see: searching by name, phone or words must not
     reveal that a sensitive case exists about someone."""
     orgs = own_org_ids(user)
-    detail_cases = CaseParticipant.objects.filter(organization_id__in=orgs, sees_details=True).values("case_id")
-    return queryset.filter(Q(is_sensitive=False) | Q(lead_org_id__in=orgs) | Q(pk__in=detail_cases))
+    detail = RowExists(
+        CaseParticipant.objects.filter(case_id=OuterRef("pk"), organization_id__in=orgs, sees_details=True)
+    )
+    return queryset.filter(Q(is_sensitive=False) | Q(lead_org_id__in=orgs) | Q(detail))
 
 
 def overdue_filter(now):
