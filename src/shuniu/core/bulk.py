@@ -26,6 +26,16 @@ def reserve_ids(model: type[models.Model], count: int) -> int:
         return cursor.fetchone()[0] + 1
 
 
+def assign_ids(model: type[models.Model], objects: list[models.Model]) -> None:
+    """Give `objects` consecutive ids of a freshly reserved block (rows whose number is known only
+    once they are built, e.g. the lines of the batches a chunk happened to make)."""
+    if not objects:
+        return
+    first = reserve_ids(model, len(objects))
+    for index, obj in enumerate(objects):
+        obj.id = first + index
+
+
 def insert(model: type[models.Model], objects: Iterable[models.Model], batch_size: int = 5000) -> int:
     fields = list(model._meta.concrete_fields)
     columns = [field.column for field in fields]

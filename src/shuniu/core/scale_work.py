@@ -293,12 +293,8 @@ def applications(generator, people: tuple[int, int], count: int) -> None:
                     )
                 )
                 spent[key] += amount
-        first_line = bulk.reserve_ids(BatchLine, len(lines)) if lines else 0
-        for index, line in enumerate(lines):
-            line.id = first_line + index
-        first_entry = bulk.reserve_ids(LedgerEntry, len(entries)) if entries else 0
-        for index, entry in enumerate(entries):
-            entry.id = first_entry + index
+        bulk.assign_ids(BatchLine, lines)
+        bulk.assign_ids(LedgerEntry, entries)
         with transaction.atomic():
             bulk.insert(PublicNotice, notices)
             bulk.insert(Application, apps)
@@ -489,9 +485,7 @@ def documents(generator, count: int) -> list[int]:
         )
         for number, text in enumerate(page_texts, start=1):
             pages.append(ResourcePage(version_id=version_id, number=number, text=text))
-    first_page = bulk.reserve_ids(ResourcePage, len(pages))
-    for index, page in enumerate(pages):
-        page.id = first_page + index
+    bulk.assign_ids(ResourcePage, pages)
     with transaction.atomic():
         bulk.insert(Resource, resources)
         bulk.insert(ResourceVersion, versions)
