@@ -41,10 +41,20 @@ SIMILAR_SHAPES = str.maketrans(
 )
 
 
+def simplified(text: str) -> str:
+    """zhconv's traditional → simplified conversion, skipped for text with no character that can
+    begin one of its dictionary's words (most names and addresses: the conversion is the identity
+    there, and the check is a set test instead of a walk over the text)."""
+    prefixes = _zhconv_module.pfsdict.get("zh-cn")
+    if prefixes is not None and prefixes.isdisjoint(text):
+        return text
+    return zhconv.convert(text, "zh-cn")
+
+
 @lru_cache(maxsize=200_000)
 def normalize_name(name: str) -> str:
     """Simplified characters without spaces or separators: '張 偉' → '张伟'."""
-    return zhconv.convert(_NAME_NOISE.sub("", name or ""), "zh-cn")
+    return simplified(_NAME_NOISE.sub("", name or ""))
 
 
 @lru_cache(maxsize=20_000)
@@ -73,7 +83,7 @@ def name_key(name: str) -> str:
 @lru_cache(maxsize=200_000)
 def normalize_address(address: str) -> str:
     """Simplified characters, full-width digits folded, punctuation removed (for the address index)."""
-    text = zhconv.convert(address or "", "zh-cn")
+    text = simplified(address or "")
     text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     return _ADDRESS_NOISE.sub("", text)
 
