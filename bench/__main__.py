@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.web import Scenario, Server, run_wrk
+from bench.web import WARMUP_SECONDS, Scenario, Server, run_wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -163,7 +163,8 @@ def markdown(report: dict) -> str:
         f"# Benchmark — {report['size']:,} people and cases on {report['engine']}",
         "",
         f"Machine: {os.cpu_count()} cores; server: granian, {report['workers']} workers; "
-        f"load: wrk, {report['connections']} connections, {report['duration']} s per scenario.",
+        f"load: wrk, {report['connections']} connections, {report['duration']} s per scenario "
+        f"(after {WARMUP_SECONDS} s of the same load, not counted).",
         "",
         "| scenario | req/s | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|",

@@ -28,6 +28,9 @@ end
 """
 
 
+WARMUP_SECONDS = 3
+
+
 @dataclass
 class Scenario:
     name: str
@@ -70,20 +73,35 @@ def check(base: str, scenario: Scenario) -> int:
         return error.code
 
 
-def run_wrk(base: str, scenario: Scenario, *, connections: int, threads: int, duration: int) -> dict:
+def run_wrk(
+    base: str, scenario: Scenario, *, connections: int, threads: int, duration: int, warmup: int = WARMUP_SECONDS
+) -> dict:
+    """`warmup` seconds of the same load first, not counted: the workers' first requests import
+    code, open connections and fill caches, and would otherwise land in the first scenario's tail."""
     status = check(base, scenario)
     if status != 200:
         return {"name": scenario.name, "error": f"first request answered {status}, not 200"}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua_script(scenario))
     try:
-        result = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "-s", script.name, base],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=duration + 120,
-        )
+        for seconds in ([warmup] if warmup else []) + [duration]:
+            result = subprocess.run(
+                [
+                    "wrk",
+                    f"-t{threads}",
+                    f"-c{connections}",
+                    f"-d{seconds}s",
+                    "--timeout",
+                    "30s",
+                    "-s",
+                    script.name,
+                    base,
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=seconds + 120,
+            )
     finally:
         os.unlink(script.name)
     line = next((line for line in result.stdout.splitlines() if line.startswith("WRKJSON ")), None)
