@@ -129,20 +129,21 @@ PAIRS = [
 ]
 
 
-def ratios(ours: list[dict], peer: list[dict]) -> list[dict]:
+def ratios(ours: list[dict], peer: list[dict], duration: int) -> list[dict]:
     by_name = {row["name"]: row for row in ours + peer if "error" not in row}
     result = []
     for mine, theirs in PAIRS:
         if mine in by_name and theirs in by_name:
             a, b = by_name[mine], by_name[theirs]
             if not b["requests"]:
-                # The peer finished no request within the run: its latency is longer than the run itself.
+                # The peer finished no request within the run (its latency is longer than the run):
+                # it served less than one request per `duration` seconds, which bounds the ratios.
                 result.append(
                     {
                         "shuniu": mine,
                         "peer": theirs,
-                        "throughput_ratio": None,
-                        "p95_ratio": None,
+                        "throughput_ratio": f"> {round(a['req_per_s'] * duration)}",
+                        "p95_ratio": f"> {round(duration * 1000 / max(a['p95_ms'], 0.001), 1)}",
                         "note": "peer completed no request in the run",
                     }
                 )
@@ -223,6 +224,12 @@ def markdown(report: dict) -> str:
                 "(Bulk figures from a separate `python -m bench.bulk` run; load average then "
                 f"{bulk.get('load_average_at_end')}.)"
             )
+    for key, title in (("identity_resolution", "Identity resolution"), ("search", "Search")):
+        extra = report.get(key) or {}
+        if extra.get("tail"):
+            summary = [line for line in extra["tail"].splitlines() if line.strip() and not line.startswith(" ")]
+            heading = f"{title} ({extra.get('seconds')} s, exit {extra.get('exit')}):"
+            lines += ["", heading, "", "```", *summary[-8:], "```"]
     if report.get("run_seconds"):
         lines += [
             "",
@@ -323,7 +330,7 @@ def main() -> None:
             duration=args.duration,
             reuse=args.reuse,
         )
-        report["ratios"] = ratios(report["web"], report["peer"])
+        report["ratios"] = ratios(report["web"], report["peer"], args.duration)
     if not args.skip_bulk:
         from bench.bulk import run as run_bulk
 

@@ -133,9 +133,11 @@ class Server:
         python: str = sys.executable,
         application: str = "shuniu.wsgi:application",
         task_worker: bool = True,
+        backpressure: int = 16,
     ):
         self.env, self.port, self.workers = env, port, workers
         self.python, self.application, self.task_worker = python, application, task_worker
+        self.backpressure = backpressure
         self.processes: list[subprocess.Popen] = []
 
     def __enter__(self):
@@ -154,16 +156,26 @@ class Server:
             "--no-ws",
             "--backlog",
             "2048",
+            # At most this many requests in the Python threads of one worker (granian's default
+            # allows hundreds, each with its own database connection: a page that takes 30 s
+            # piles them up until PostgreSQL refuses connections). The rest wait in granian.
+            "--backpressure",
+            str(self.backpressure),
             self.application,
         ]
+        # The server's log goes to a file: a pipe nobody reads fills up (64 KiB of warnings about
+        # clients that gave up) and then blocks the workers mid-request.
+        self.log_path = ROOT / "var" / "bench" / f"server-{self.port}.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log = self.log_path.open("wb")
         self.processes.append(
             subprocess.Popen(
                 granian,
                 env=self.env,
                 cwd=ROOT,
                 start_new_session=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
             )
         )
         if self.task_worker:
@@ -187,7 +199,7 @@ class Server:
                 return self  # the server answers (a 404 or a redirect is an answer)
             except OSError:
                 time.sleep(0.5)
-        raise RuntimeError("the server did not start: " + self.processes[0].stderr.read(2000).decode(errors="replace"))
+        raise RuntimeError("the server did not start: " + self.log_path.read_text(errors="replace")[-2000:])
 
     def peak_rss(self) -> dict:
         """Peak resident memory (VmHWM) of each web worker and the task worker, in MiB."""
@@ -224,3 +236,4 @@ class Server:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
+        self.log.close()
