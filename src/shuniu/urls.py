@@ -28,3 +28,5 @@ if find_spec("shuniu.api.urls"):
     urlpatterns.append(path("api/", include("shuniu.api.urls")))
 if find_spec("shuniu.portal.urls"):
     urlpatterns.append(path("", include("shuniu.portal.urls")))
+
+handler400 = "shuniu.core.views.errors.bad_request"

@@ -49,3 +49,14 @@ def test_api_conforms_to_its_document(case, integration_token):
     case.call_and_validate(
         headers={"Authorization": f"Bearer {integration_token}"}, excluded_checks=[positive_data_acceptance]
     )
+
+
+def test_a_request_refused_before_any_view_is_answered_in_json(client):
+    # A Host header outside ALLOWED_HOSTS is refused by Django's middleware, before the API's views.
+    response = client.get("/api/v1/rights/cases", headers={"host": "N."})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+    page = client.get("/people/", headers={"host": "N."})
+    assert page.status_code == 400
+    assert page["Content-Type"].startswith("text/html")

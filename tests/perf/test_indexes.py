@@ -90,8 +90,7 @@ def test_visibility_rule_gives_the_same_cases_as_the_plain_rule(pg):
         make_case(pg, phone=f"1391234560{index}")
     orgs = own_org_ids(pg.caseworker)
     plain = RightsCase.objects.filter(
-        Q(lead_org_id__in=orgs)
-        | Q(pk__in=CaseParticipant.objects.filter(organization_id__in=orgs).values("case_id"))
+        Q(lead_org_id__in=orgs) | Q(pk__in=CaseParticipant.objects.filter(organization_id__in=orgs).values("case_id"))
     )
     assert set(RightsCase.objects.visible_to(pg.caseworker).values_list("pk", flat=True)) == set(
         plain.values_list("pk", flat=True)
