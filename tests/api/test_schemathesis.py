@@ -56,7 +56,7 @@ def test_a_request_refused_before_any_view_is_answered_in_json(client):
     response = client.get("/api/v1/rights/cases", headers={"host": "N."})
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
-    assert "detail" in response.json()
+    assert response.json()["error"]["code"] == "bad_request"
     page = client.get("/people/", headers={"host": "N."})
     assert page.status_code == 400
     assert page["Content-Type"].startswith("text/html")

@@ -9,5 +9,7 @@ from django.views import defaults
 
 def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NAME):
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Bad request.")}, status=400)
+        # The API's error body (shuniu.api.base: ErrorBody).
+        body = {"error": {"code": "bad_request", "message": _("Bad request."), "details": []}}
+        return JsonResponse(body, status=400)
     return defaults.bad_request(request, exception, template_name=template_name)
