@@ -214,18 +214,10 @@ def _date_similarity(a: Prepared, b: Prepared) -> float:
     return 0.7 if digits_similarity(a.birth_digits, b.birth_digits) > 0 else 0.0
 
 
-def date_similarity(left: date | None, right: date | None) -> float:
-    return _date_similarity(prepare(Record(key=None, birth_date=left)), prepare(Record(key=None, birth_date=right)))
-
-
 def _address_similarity(a: Prepared, b: Prepared) -> float:
     if not a.address or not b.address:
         return -1.0
     return token_set_ratio(a.address, b.address) / 100.0
-
-
-def address_similarity(left: str, right: str) -> float:
-    return _address_similarity(prepare(Record(key=None, address=left)), prepare(Record(key=None, address=right)))
 
 
 def score(left: Record, right: Record) -> Score:

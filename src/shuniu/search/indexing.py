@@ -54,8 +54,6 @@ def remove_object(obj) -> int:
 
 def index_object(obj) -> int:
     """Replace the index entries of `obj`; returns how many chunks were written (0: not indexed)."""
-    if registry.get(type(obj)) is None:
-        raise LookupError(f"{type(obj).__name__} is not registered with shuniu.search")
     return index_objects([obj])
 
 

@@ -70,9 +70,9 @@ class Command(BaseCommand):
             from shuniu.library.models import Resource
 
             if case_count:
-                scale_work.index(generator, RightsCase, first_case, first_case + case_count - 1)
+                scale_work.index(generator, RightsCase, first_case, first_case + case_count - 1, related=("category",))
             if documents:
-                scale_work.index(generator, Resource, documents[0], documents[-1])
+                scale_work.index(generator, Resource, documents[0], documents[-1], related=("current_version",))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
